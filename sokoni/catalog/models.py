@@ -1,0 +1,173 @@
+"""Shops, the category tree, products, their photos and certification claims."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from sokoni.catalog.states import (
+    CertificationKind,
+    CertificationStatus,
+    ProductKind,
+    ShopStatus,
+    Unit,
+)
+from sokoni.core.models import TimeStampedModel
+from sokoni.core.text import validate_no_control_characters
+from sokoni.villages.models import Village
+
+
+class Category(models.Model):
+    """A node of the category tree; its icon lets people who cannot read find their way."""
+
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name (English)"), max_length=80)
+    names = models.JSONField(
+        _("names in other languages"), default=dict, blank=True,
+        help_text=_('Language code to name, e.g. {"sw": "Kahawa", "fr": "Café"}'),
+    )
+    icon = models.CharField(_("icon"), max_length=40, help_text=_("Symbol id in the icon sprite"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the active language, falling back to English."""
+        language = translation.get_language() or "en"
+        return str(self.names.get(language) or self.name)
+
+
+class Shop(TimeStampedModel):
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="shops", verbose_name=_("village")
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="shops",
+        verbose_name=_("owner"),
+    )
+    name = models.CharField(_("name"), max_length=120, validators=[validate_no_control_characters])
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    description = models.TextField(_("description"), max_length=3000, blank=True)
+    currency = models.CharField(_("currency"), max_length=3)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ShopStatus.choices, default=ShopStatus.PENDING,
+        db_index=True,
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(_("reason"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("shop")
+        verbose_name_plural = _("shops")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ShopStatus.values), name="shop_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(TimeStampedModel):
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="products")
+    # Copied from the shop so that listing and filtering by place needs no join.
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="products")
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
+    )
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=ProductKind.choices, default=ProductKind.PHYSICAL
+    )
+    name = models.CharField(_("name"), max_length=150, validators=[validate_no_control_characters])
+    slug = models.SlugField(_("slug"), max_length=160)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    price_minor = models.BigIntegerField(_("price (minor units)"))
+    currency = models.CharField(_("currency"), max_length=3)
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.PIECE)
+    stock = models.PositiveIntegerField(_("stock"), default=0)
+    is_published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    # Product, shop, village and category text in every shipped language, lower-cased:
+    # what full-text search reads (kept by the catalogue services).
+    search_text = models.TextField(blank=True, default="")
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price_minor__gte=0), name="product_price_not_negative"),
+            models.UniqueConstraint(fields=["shop", "slug"], name="product_slug_unique_in_shop"),
+        ]
+        indexes = [
+            models.Index(fields=["is_published", "-created_at"], name="product_pub_new"),
+            models.Index(fields=["is_published", "category", "-created_at"], name="product_pub_cat"),
+            models.Index(fields=["is_published", "village", "-created_at"], name="product_pub_village"),
+            models.Index(fields=["is_published", "price_minor"], name="product_pub_price"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    key = models.CharField(max_length=200, help_text="storage prefix of the WebP renditions")
+    alt = models.CharField(_("description of the photo"), max_length=200, blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Certification(TimeStampedModel):
+    """A seller's claim (organic, GI, fair trade); shown as verified only after staff verify it."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="certifications")
+    kind = models.CharField(_("certification"), max_length=12, choices=CertificationKind.choices)
+    issuer = models.CharField(
+        _("certifying body"), max_length=120, validators=[validate_no_control_characters]
+    )
+    reference = models.CharField(_("certificate number"), max_length=80, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CertificationStatus.choices,
+        default=CertificationStatus.CLAIMED, db_index=True,
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+        constraints = [
+            models.UniqueConstraint(fields=["product", "kind"], name="one_claim_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display()})"

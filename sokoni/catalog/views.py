@@ -1,0 +1,12 @@
+"""The seller area."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+@login_required
+def seller_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "catalog/seller_home.html", {})

@@ -1,0 +1,94 @@
+"""Photo uploads: validate and turn into a few WebP thumbnails with Pillow.
+
+Non-images, oversized files and decompression bombs are refused with a clear message before
+anything is stored.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+import warnings
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Widths of the stored renditions; each is a WebP file under the photo's folder.
+SIZES: tuple[int, ...] = (160, 480, 960)
+ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF"})
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    """Where the renditions of one photo were stored, and its original size."""
+
+    key: str
+    width: int
+    height: int
+
+
+def rendition_path(key: str, size: int) -> str:
+    """Return the storage path of one rendition of a stored photo."""
+    return f"{key}/{size}.webp"
+
+
+def open_checked(data: bytes) -> Image.Image:
+    """Open uploaded bytes as an image, refusing non-images, big files and bombs."""
+    if len(data) > settings.IMAGE_MAX_BYTES:
+        raise ValidationError(
+            _("This file is too big: photos may be at most %(mb)s MB.")
+            % {"mb": settings.IMAGE_MAX_BYTES // (1024 * 1024)},
+            code="too_big",
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.format not in ALLOWED_FORMATS:
+                raise ValidationError(
+                    _("Upload a photo in JPEG, PNG, WebP or GIF format."), code="format"
+                )
+            width, height = image.size
+            if width * height > settings.IMAGE_MAX_PIXELS:
+                raise ValidationError(
+                    _("This photo has too many pixels; upload a smaller one."), code="bomb"
+                )
+            image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ValidationError(
+            _("This photo has too many pixels; upload a smaller one."), code="bomb"
+        ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(_("This file is not a photo we can read."), code="invalid") from exc
+    return image
+
+
+def store_photo(data: bytes, folder: str) -> StoredPhoto:
+    """Validate uploaded bytes and store WebP renditions in every size; return where."""
+    image = open_checked(data)
+    image = ImageOps.exif_transpose(image)
+    image = image.convert("RGBA" if image.mode in {"RGBA", "LA", "P"} else "RGB")
+    key = f"{folder}/{uuid.uuid4().hex}"
+    for size in SIZES:
+        copy = image.copy()
+        copy.thumbnail((size, size * 2))
+        buffer = io.BytesIO()
+        copy.save(buffer, format="WEBP", quality=72 if size <= 160 else 78, method=4)
+        default_storage.save(rendition_path(key, size), ContentFile(buffer.getvalue()))
+    return StoredPhoto(key=key, width=image.width, height=image.height)
+
+
+def delete_photo(key: str) -> None:
+    """Remove every rendition of a stored photo."""
+    for size in SIZES:
+        default_storage.delete(rendition_path(key, size))
+
+
+def photo_url(key: str, size: int) -> str:
+    """Return the public URL of one rendition."""
+    return str(default_storage.url(rendition_path(key, size)))

@@ -1,0 +1,104 @@
+"""Money as integer minor units plus an ISO 4217 code; never floats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from babel.core import Locale
+from babel.numbers import format_currency, get_currency_precision
+
+from sokoni.core.errors import DomainError
+
+
+class CurrencyMismatch(DomainError):
+    code = "core.currency_mismatch"
+
+
+class InvalidAmount(DomainError):
+    code = "core.invalid_amount"
+
+
+def currency_exponent(currency: str) -> int:
+    """Return the number of minor-unit decimals of a currency (KES 2, KRW 0, KHR 2)."""
+    return int(get_currency_precision(currency))
+
+
+def is_known_currency(code: str) -> bool:
+    """Tell whether a three-letter code is a currency Babel knows."""
+    return len(code) == 3 and code.isalpha() and code.isupper() and code in _KNOWN
+
+
+_KNOWN: frozenset[str] = frozenset(Locale("en").currencies)
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount in integer minor units of one currency."""
+
+    minor: int
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.minor, int) or isinstance(self.minor, bool):
+            raise InvalidAmount(message="Money needs an integer number of minor units.")
+        if not is_known_currency(self.currency):
+            raise InvalidAmount(message=f"Unknown currency {self.currency!r}.")
+
+    @classmethod
+    def from_decimal_string(cls, text: str, currency: str) -> Money:
+        """Parse "12.50" in a currency into minor units, refusing more decimals than it has."""
+        exponent = currency_exponent(currency)
+        try:
+            value = Decimal(text.strip().replace(",", ""))
+        except (InvalidOperation, AttributeError) as exc:
+            raise InvalidAmount(message="Enter an amount such as 12.50.") from exc
+        if not value.is_finite():
+            raise InvalidAmount(message="Enter an amount such as 12.50.")
+        scaled = value.scaleb(exponent)
+        if scaled != scaled.to_integral_value():
+            raise InvalidAmount(message=f"{currency} has {exponent} decimal places at most.")
+        return cls(int(scaled), currency)
+
+    def to_decimal(self) -> Decimal:
+        """Return the amount in major units, exactly."""
+        return Decimal(self.minor).scaleb(-currency_exponent(self.currency))
+
+    def format(self, locale: str = "en") -> str:
+        """Format for a reader's locale with Babel ("KSh 1,250.00", "₩12,000")."""
+        return format_money(self.minor, self.currency, locale)
+
+    def _same(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise CurrencyMismatch(message=f"Cannot combine {self.currency} and {other.currency}.")
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.minor + other.minor, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.minor - other.minor, self.currency)
+
+    def __mul__(self, factor: int) -> Money:
+        if not isinstance(factor, int):
+            raise InvalidAmount(message="Money is multiplied by whole numbers only.")
+        return Money(self.minor * factor, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.minor, self.currency)
+
+    def __str__(self) -> str:
+        return f"{self.to_decimal()} {self.currency}"
+
+
+def babel_locale(language_code: str) -> str:
+    """Map a Django language code to a Babel locale name ("zh-hans" -> "zh_Hans")."""
+    special = {"zh-hans": "zh_Hans", "zh-hant": "zh_Hant"}
+    return special.get(language_code.lower(), language_code.replace("-", "_"))
+
+
+def format_money(minor: int, currency: str, language_code: str = "en") -> str:
+    """Format minor units for a reader's language with the currency's real decimals."""
+    amount = Decimal(minor).scaleb(-currency_exponent(currency))
+    return str(format_currency(amount, currency, locale=babel_locale(language_code)))

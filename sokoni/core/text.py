@@ -1,0 +1,40 @@
+"""Validation of free text at the edge: no control characters, bounded length."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_query(text: str | None, max_length: int = 200) -> str:
+    """Normalise a search query: drop control characters, collapse spaces, cut to a bound."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text)
+    text = _CONTROL.sub(" ", text)
+    text = " ".join(text.split())
+    return text[:max_length]
+
+
+def validate_no_control_characters(value: str) -> None:
+    """Refuse text holding control characters other than tab and newlines."""
+    if _CONTROL.search(value or ""):
+        raise ValidationError(_("Remove the control characters from this text."), code="control")
+
+
+def parse_positive_int(value: str | None, default: int, maximum: int | None = None) -> int:
+    """Parse a query parameter such as ?page=; anything malformed gives the default."""
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        return default
+    if number < 1:
+        return default
+    if maximum is not None:
+        return min(number, maximum)
+    return number

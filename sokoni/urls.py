@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from sokoni.api.api import api
+from sokoni.web.views import home
+
+admin.site.site_header = _("Sokoni administration")
+admin.site.site_title = _("Sokoni")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/setlang/", home.set_language, name="set_language"),
+    path("healthz", home.healthz, name="healthz"),
+]
+if settings.SERVE_MEDIA:
+    urlpatterns.append(path("media/<path:path>", home.media, name="media"))
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("sokoni.accounts.urls")),
+    path("villages/", include("sokoni.villages.urls")),
+    path("seller/", include("sokoni.catalog.urls")),
+    path("", include("sokoni.web.urls")),
+    prefix_default_language=False,
+)
+
+handler400 = "sokoni.web.views.home.bad_request"
+handler404 = "sokoni.web.views.home.page_not_found"
+handler500 = "sokoni.web.views.home.server_error"

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VillagesConfig(AppConfig):
+    name = "sokoni.villages"
+    label = "villages"
+    verbose_name = _("Villages")

@@ -1,0 +1,150 @@
+"""Villages (the INVIL portal) and their service centres."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from babel import Locale
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from sokoni.core.models import TimeStampedModel
+from sokoni.core.money import babel_locale
+from sokoni.core.text import validate_no_control_characters
+from sokoni.villages.states import VillageStatus
+
+
+def country_name(code: str) -> str:
+    """Name an ISO 3166 country in the active language (Babel)."""
+    locale = Locale.parse(babel_locale(translation.get_language() or "en"))
+    return str(locale.territories.get(code.upper(), code))
+
+
+def lines(text: str) -> list[str]:
+    """Split a one-item-per-line field into its non-empty items."""
+    return [line.strip(" -•\t") for line in (text or "").splitlines() if line.strip(" -•\t")]
+
+
+class Village(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=120, validators=[validate_no_control_characters])
+    slug = models.SlugField(_("slug"), max_length=140, unique=True, allow_unicode=False)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 country code"))
+    region = models.CharField(_("region or province"), max_length=120)
+    district = models.CharField(_("district or county"), max_length=120, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    households = models.PositiveIntegerField(
+        _("number of households"), validators=[MaxValueValidator(1_000_000)]
+    )
+    description = models.TextField(_("description"), max_length=5000)
+    specialities = models.TextField(
+        _("specialities"), max_length=2000, help_text=_("One per line: what the village makes or grows.")
+    )
+    attractions = models.TextField(
+        _("attractions"), max_length=2000, blank=True, help_text=_("One per line: what visitors come for.")
+    )
+    contact_name = models.CharField(_("contact name"), max_length=120)
+    contact_phone = models.CharField(_("contact phone"), max_length=20)
+    status = models.CharField(
+        _("status"), max_length=12, choices=VillageStatus.choices, default=VillageStatus.APPLIED,
+        db_index=True,
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(_("reason"), max_length=2000, blank=True)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="village_applications",
+        verbose_name=_("applicant"),
+    )
+    admins = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="administered_villages", blank=True,
+        verbose_name=_("administrators"),
+    )
+    is_featured = models.BooleanField(_("featured on the home page"), default=False)
+
+    class Meta:
+        verbose_name = _("village")
+        verbose_name_plural = _("villages")
+        ordering = ["country", "region", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90)
+                & models.Q(longitude__gte=-180, longitude__lte=180),
+                name="village_coordinates_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=VillageStatus.values), name="village_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def speciality_list(self) -> list[str]:
+        return lines(self.specialities)
+
+    @property
+    def attraction_list(self) -> list[str]:
+        return lines(self.attractions)
+
+    @property
+    def country_name(self) -> str:
+        """The country's name in the active language."""
+        return country_name(self.country)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == VillageStatus.APPROVED
+
+
+class VillagePhoto(models.Model):
+    village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="photos")
+    key = models.CharField(max_length=200, help_text="storage prefix of the WebP renditions")
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.caption or self.key
+
+
+class ServiceCentre(TimeStampedModel):
+    """A pickup point in a village, run by an operator (agent)."""
+
+    village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="service_centres")
+    name = models.CharField(_("name"), max_length=120, validators=[validate_no_control_characters])
+    address = models.TextField(_("address"), max_length=500)
+    hours = models.CharField(_("opening hours"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="operated_centres", verbose_name=_("operator"),
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    is_active = models.BooleanField(_("open"), default=True)
+
+    class Meta:
+        verbose_name = _("service centre")
+        verbose_name_plural = _("service centres")
+        ordering = ["village", "name"]
+
+    def __str__(self) -> str:
+        return self.name

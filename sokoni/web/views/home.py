@@ -1,0 +1,65 @@
+"""The portal's front page, language switching, media and error pages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
+
+from sokoni.accounts.models import User
+from sokoni.accounts.services import user_set_preferences
+from sokoni.catalog.selectors import category_roots, product_list_public
+from sokoni.villages.selectors import village_list_featured
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "web/home.html",
+        {
+            "categories": category_roots(),
+            "villages": village_list_featured(6),
+            "products": list(product_list_public().order_by("-created_at")[:12]),
+        },
+    )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch language (remembered in a cookie, and on the account when signed in)."""
+    language = request.POST.get("language", "")
+    user = request.user
+    if isinstance(user, User) and language in dict(settings.LANGUAGES):
+        user_set_preferences(user=user, language=language)
+    return django_set_language(request)
+
+
+@require_GET
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """Serve an uploaded file from the default storage (local installs only)."""
+    if ".." in path.split("/") or not default_storage.exists(path):
+        raise Http404
+    response = FileResponse(default_storage.open(path), content_type="image/webp" if path.endswith(".webp") else None)
+    patch_cache_control(response, public=True, max_age=7 * 24 * 3600)
+    return response
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)
