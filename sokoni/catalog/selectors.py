@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from sokoni.catalog.models import Category, Product, ProductImage
+from sokoni.catalog.models import Category, Product, ProductImage, Shop
 from sokoni.catalog.states import ShopStatus
 from sokoni.villages.states import VillageStatus
 
@@ -27,3 +27,8 @@ def product_list_public() -> QuerySet[Product]:
             Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
         )
     )
+
+
+def shop_list_public() -> QuerySet[Shop]:
+    """Approved shops in approved villages."""
+    return Shop.objects.filter(status=ShopStatus.APPROVED, village__status=VillageStatus.APPROVED)
