@@ -105,7 +105,9 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'sokoni.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -153,7 +155,20 @@ TIME_ZONE = "UTC"
 
 # Currencies a buyer may prefer; shops price in any of them.
 CURRENCIES = [
-    "KES", "CNY", "KRW", "INR", "CVE", "PEN", "BOB", "ETB", "KHR", "USD", "EUR", "GBP", "TZS", "UGX",
+    "KES",
+    "CNY",
+    "KRW",
+    "INR",
+    "CVE",
+    "PEN",
+    "BOB",
+    "ETB",
+    "KHR",
+    "USD",
+    "EUR",
+    "GBP",
+    "TZS",
+    "UGX",
 ]
 DEFAULT_CURRENCY = os.environ.get("DEFAULT_CURRENCY", "KES")
 PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "KE")

@@ -18,7 +18,8 @@ class PhoneField(forms.CharField):
         kwargs.setdefault("max_length", 32)
         kwargs.setdefault("label", _("Phone number"))
         kwargs.setdefault(
-            "help_text", _("With the country code for numbers outside Kenya, e.g. +86 138 0013 8000.")
+            "help_text",
+            _("With the country code for numbers outside Kenya, e.g. +86 138 0013 8000."),
         )
         super().__init__(**kwargs)
         self.widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
@@ -33,11 +34,14 @@ class PhoneField(forms.CharField):
 class SignUpForm(forms.Form):
     phone = PhoneField()
     name = forms.CharField(
-        label=_("Your name"), max_length=120, required=False,
+        label=_("Your name"),
+        max_length=120,
+        required=False,
         validators=[validate_no_control_characters],
     )
     password = forms.CharField(
-        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         max_length=128,
     )
     password_again = forms.CharField(
@@ -61,11 +65,13 @@ class SignUpForm(forms.Form):
 
 class LoginForm(forms.Form):
     phone = forms.CharField(
-        label=_("Phone number"), max_length=32,
+        label=_("Phone number"),
+        max_length=32,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     password = forms.CharField(
-        label=_("Password"), max_length=128,
+        label=_("Password"),
+        max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 

@@ -16,7 +16,9 @@ def normalize_phone(raw: str, region: str | None = None) -> str:
     """
     text = (raw or "").strip()
     if not text or len(text) > 32:
-        raise ValidationError(_("Enter a valid phone number, such as +254 712 345 678."), code="phone")
+        raise ValidationError(
+            _("Enter a valid phone number, such as +254 712 345 678."), code="phone"
+        )
     try:
         number = phonenumbers.parse(text, region or settings.PHONE_DEFAULT_REGION)
     except phonenumbers.NumberParseException as exc:

@@ -54,7 +54,9 @@ def login_is_throttled(*, phone: str, ip: str | None) -> bool:
     return bool(ip) and LoginFailure.objects.filter(ip=ip, at__gte=since).count() >= limit * 4
 
 
-def user_log_in_check(*, request: HttpRequest | None, phone: str, password: str, ip: str | None) -> User:
+def user_log_in_check(
+    *, request: HttpRequest | None, phone: str, password: str, ip: str | None
+) -> User:
     """Check a phone and password, refusing while throttled and recording failures."""
     if login_is_throttled(phone=phone, ip=ip):
         raise LoginThrottled()
@@ -66,7 +68,9 @@ def user_log_in_check(*, request: HttpRequest | None, phone: str, password: str,
     return user
 
 
-def user_set_preferences(*, user: User, language: str | None = None, currency: str | None = None) -> User:
+def user_set_preferences(
+    *, user: User, language: str | None = None, currency: str | None = None
+) -> User:
     """Change a user's language and preferred currency."""
     fields: list[str] = []
     if language is not None:

@@ -86,7 +86,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             return _log_in(request, user, _next_url(request))
     return render(
-        request, "accounts/login.html", {"form": form, "next": _next_url(request, "")}, status=status
+        request,
+        "accounts/login.html",
+        {"form": form, "next": _next_url(request, "")},
+        status=status,
     )
 
 
@@ -106,7 +109,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         services.user_set_preferences(
-            user=user, language=form.cleaned_data["language"], currency=form.cleaned_data["currency"]
+            user=user,
+            language=form.cleaned_data["language"],
+            currency=form.cleaned_data["currency"],
         )
         target = translate_url(request.path, user.language)
         with translation.override(user.language):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from sokoni.catalog.states import (
@@ -80,6 +82,36 @@ class Shop(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ShopEvent(models.Model):
+    """One change of a shop's status: who moved it, from what, to what, and why. Append-only."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("by"),
+    )
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12)
+    reason = models.TextField(_("reason"), max_length=2000, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("shop event")
+        verbose_name_plural = _("shop events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.shop_id}: {self.from_status or '-'} -> {self.to_status}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Shop events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("Shop events are append-only.")
 
 
 class Product(TimeStampedModel):

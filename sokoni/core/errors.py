@@ -13,7 +13,7 @@ class DomainError(Exception):
     """
 
     code: ClassVar[str] = "core.error"
-    default_message: ClassVar[str] = "The request could not be completed."
+    default_message: ClassVar[Any] = "The request could not be completed."
 
     def __init__(self, message: Any = None, *, field: str | None = None, **context: Any) -> None:
         self.message = message if message is not None else self.default_message

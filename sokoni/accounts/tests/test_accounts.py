@@ -14,7 +14,12 @@ def test_sign_up_stores_phone_in_e164_and_logs_in(client):
     # when
     response = client.post(
         reverse("accounts:signup"),
-        {"phone": "0712 345 678", "name": "Wanjiru", "password": "shamba-2026!", "password_again": "shamba-2026!"},
+        {
+            "phone": "0712 345 678",
+            "name": "Wanjiru",
+            "password": "shamba-2026!",
+            "password_again": "shamba-2026!",
+        },
     )
     # then
     assert response.status_code == 302
@@ -28,7 +33,11 @@ def test_sign_up_accepts_any_country(client):
     """An international number with its + prefix works (here a Chinese mobile)."""
     client.post(
         reverse("accounts:signup"),
-        {"phone": "+86 138 0013 8000", "password": "shamba-2026!", "password_again": "shamba-2026!"},
+        {
+            "phone": "+86 138 0013 8000",
+            "password": "shamba-2026!",
+            "password_again": "shamba-2026!",
+        },
     )
     assert User.objects.get().phone == "+8613800138000"
 
@@ -61,7 +70,8 @@ def test_sign_up_refuses_mismatched_or_weak_password(client):
         {"phone": "0712345678", "password": "shamba-2026!", "password_again": "other-2026!"},
     )
     r2 = client.post(
-        reverse("accounts:signup"), {"phone": "0712345678", "password": "123", "password_again": "123"}
+        reverse("accounts:signup"),
+        {"phone": "0712345678", "password": "123", "password_again": "123"},
     )
     assert "password_again" in r1.context["form"].errors
     assert "password" in r2.context["form"].errors
@@ -70,7 +80,9 @@ def test_sign_up_refuses_mismatched_or_weak_password(client):
 
 def test_log_in_with_phone_in_local_form_and_log_out(client):
     user = UserFactory(phone="+254712345678")
-    response = client.post(reverse("accounts:login"), {"phone": "0712 345678", "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"phone": "0712 345678", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)
     client.post(reverse("accounts:logout"))
@@ -84,7 +96,9 @@ def test_login_is_throttled_after_five_failures(client):
         r = client.post(reverse("accounts:login"), {"phone": "+254712345678", "password": "wrong"})
         assert r.status_code == 200
         assert "not correct" in r.content.decode()
-    response = client.post(reverse("accounts:login"), {"phone": "+254712345678", "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"phone": "+254712345678", "password": PASSWORD}
+    )
     assert response.status_code == 429
     assert "Too many failed attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session

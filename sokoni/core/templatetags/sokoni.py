@@ -13,7 +13,7 @@ register = template.Library()
 
 @register.simple_tag
 def money(minor: int | None, currency: str) -> str:
-    """Format minor units in the active language: {% money product.price_minor product.currency %}."""
+    """Format minor units in the reader's language: {% money p.price_minor p.currency %}."""
     if minor is None:
         return ""
     return format_money(int(minor), currency, translation.get_language() or "en")

@@ -40,11 +40,12 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def media(request: HttpRequest, path: str) -> HttpResponse:
+def media(request: HttpRequest, path: str) -> FileResponse:
     """Serve an uploaded file from the default storage (local installs only)."""
     if ".." in path.split("/") or not default_storage.exists(path):
         raise Http404
-    response = FileResponse(default_storage.open(path), content_type="image/webp" if path.endswith(".webp") else None)
+    content_type = "image/webp" if path.endswith(".webp") else None
+    response = FileResponse(default_storage.open(path), content_type=content_type)
     patch_cache_control(response, public=True, max_age=7 * 24 * 3600)
     return response
 
