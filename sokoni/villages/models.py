@@ -1,24 +1,24 @@
-"""Villages (the INVIL portal) and their service centres."""
+"""Villages (the INVIL portal), their photos, service centres and the audit trail."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
-from babel import Locale
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from sokoni.core.models import TimeStampedModel
-from sokoni.core.money import babel_locale
 from sokoni.core.text import validate_no_control_characters
-from sokoni.villages.states import VillageStatus
+from sokoni.villages.countries import country_name as _country_name
+from sokoni.villages.countries import validate_country_code
+from sokoni.villages.states import VillageAction, VillageStatus
 
 
 def country_name(code: str) -> str:
     """Name an ISO 3166 country in the active language (Babel)."""
-    locale = Locale.parse(babel_locale(translation.get_language() or "en"))
-    return str(locale.territories.get(code.upper(), code))
+    return _country_name(code)
 
 
 def lines(text: str) -> list[str]:
@@ -26,44 +26,83 @@ def lines(text: str) -> list[str]:
     return [line.strip(" -•\t") for line in (text or "").splitlines() if line.strip(" -•\t")]
 
 
+def _text(limit: int) -> list[Any]:
+    """Validators of free text: bounded (TextField max_length is not enforced) and printable."""
+    return [MaxLengthValidator(limit), validate_no_control_characters]
+
+
 class Village(TimeStampedModel):
     name = models.CharField(_("name"), max_length=120, validators=[validate_no_control_characters])
     slug = models.SlugField(_("slug"), max_length=140, unique=True, allow_unicode=False)
-    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 country code"))
-    region = models.CharField(_("region or province"), max_length=120)
-    district = models.CharField(_("district or county"), max_length=120, blank=True)
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        help_text=_("ISO 3166 country code"),
+        validators=[validate_country_code],
+    )
+    region = models.CharField(
+        _("region or province"), max_length=120, validators=[validate_no_control_characters]
+    )
+    district = models.CharField(
+        _("district or county"),
+        max_length=120,
+        blank=True,
+        validators=[validate_no_control_characters],
+    )
     latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6,
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6,
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     households = models.PositiveIntegerField(
         _("number of households"), validators=[MaxValueValidator(1_000_000)]
     )
-    description = models.TextField(_("description"), max_length=5000)
+    description = models.TextField(_("description"), max_length=5000, validators=_text(5000))
     specialities = models.TextField(
-        _("specialities"), max_length=2000, help_text=_("One per line: what the village makes or grows.")
+        _("specialities"),
+        max_length=2000,
+        validators=_text(2000),
+        help_text=_("One per line: what the village makes or grows."),
     )
     attractions = models.TextField(
-        _("attractions"), max_length=2000, blank=True, help_text=_("One per line: what visitors come for.")
+        _("attractions"),
+        max_length=2000,
+        blank=True,
+        validators=_text(2000),
+        help_text=_("One per line: what visitors come for."),
     )
-    contact_name = models.CharField(_("contact name"), max_length=120)
+    contact_name = models.CharField(
+        _("contact name"), max_length=120, validators=[validate_no_control_characters]
+    )
     contact_phone = models.CharField(_("contact phone"), max_length=20)
     status = models.CharField(
-        _("status"), max_length=12, choices=VillageStatus.choices, default=VillageStatus.APPLIED,
+        _("status"),
+        max_length=12,
+        choices=VillageStatus.choices,
+        default=VillageStatus.APPLIED,
         db_index=True,
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
-    rejection_reason = models.TextField(_("reason"), max_length=2000, blank=True)
+    rejection_reason = models.TextField(
+        _("reason"), max_length=2000, blank=True, validators=_text(2000)
+    )
     applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="village_applications",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="village_applications",
         verbose_name=_("applicant"),
     )
     admins = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="administered_villages", blank=True,
+        settings.AUTH_USER_MODEL,
+        related_name="administered_villages",
+        blank=True,
         verbose_name=_("administrators"),
     )
     is_featured = models.BooleanField(_("featured on the home page"), default=False)
@@ -107,7 +146,9 @@ class Village(TimeStampedModel):
 class VillagePhoto(models.Model):
     village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="photos")
     key = models.CharField(max_length=200, help_text="storage prefix of the WebP renditions")
-    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    caption = models.CharField(
+        _("caption"), max_length=200, blank=True, validators=[validate_no_control_characters]
+    )
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     position = models.PositiveSmallIntegerField(default=0)
@@ -124,19 +165,33 @@ class ServiceCentre(TimeStampedModel):
 
     village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="service_centres")
     name = models.CharField(_("name"), max_length=120, validators=[validate_no_control_characters])
-    address = models.TextField(_("address"), max_length=500)
-    hours = models.CharField(_("opening hours"), max_length=200)
+    address = models.TextField(_("address"), max_length=500, validators=_text(500))
+    hours = models.CharField(
+        _("opening hours"), max_length=200, validators=[validate_no_control_characters]
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     operator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="operated_centres", verbose_name=_("operator"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="operated_centres",
+        verbose_name=_("operator"),
     )
     latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     is_active = models.BooleanField(_("open"), default=True)
@@ -148,3 +203,48 @@ class ServiceCentre(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete an audit row."""
+
+
+class VillageEvent(models.Model):
+    """One entry of a village's audit trail: who did what, when, and why. Never changed."""
+
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="events", verbose_name=_("village")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=VillageAction.choices)
+    from_status = models.CharField(
+        _("from status"), max_length=12, choices=VillageStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to status"), max_length=12, choices=VillageStatus.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("village event")
+        verbose_name_plural = _("village events")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["village", "at"], name="village_event_village_at")]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.action} {self.from_status}->{self.to_status}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Village events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Village events are append-only.")

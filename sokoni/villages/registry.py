@@ -20,5 +20,5 @@ def on_village_changed(handler: VillageChangedHandler) -> None:
 
 def village_changed(village_id: int) -> None:
     """Call every registered handler (services call this after commit)."""
-    for handler in list(_village_changed):
+    for handler in _village_changed[:]:  # a handler may register another
         handler(village_id)

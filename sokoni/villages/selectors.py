@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass, field
+from itertools import groupby
 
-from sokoni.villages.models import Village
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from sokoni.accounts.models import User
+from sokoni.villages.countries import country_name
+from sokoni.villages.errors import ServiceCentreNotFound, VillageNotFound
+from sokoni.villages.models import ServiceCentre, Village, VillageEvent, VillagePhoto
 from sokoni.villages.states import VillageStatus
+
+AnyUser = User | AnonymousUser
 
 
 def village_list_public() -> QuerySet[Village]:
@@ -16,5 +25,122 @@ def village_list_public() -> QuerySet[Village]:
 def village_list_featured(limit: int = 6) -> list[Village]:
     """Villages to show on the home page: featured first, then the newest approved."""
     return list(
-        village_list_public().prefetch_related("photos").order_by("-is_featured", "-created_at")[:limit]
+        village_list_public()
+        .prefetch_related("photos")
+        .order_by("-is_featured", "-created_at")[:limit]
     )
+
+
+@dataclass
+class RegionGroup:
+    name: str
+    villages: list[Village] = field(default_factory=list)
+
+
+@dataclass
+class CountryGroup:
+    code: str
+    name: str
+    regions: list[RegionGroup] = field(default_factory=list)
+
+
+def village_groups_public() -> list[CountryGroup]:
+    """Approved villages grouped by country (by name in the reader's language), then region.
+
+    One query: only the columns the list shows.
+    """
+    villages = list(
+        village_list_public()
+        .only("name", "slug", "country", "region", "district", "specialities")
+        .order_by("country", "region", "name")
+    )
+    groups: list[CountryGroup] = []
+    for code, in_country in groupby(villages, key=lambda v: v.country):
+        group = CountryGroup(code=code, name=country_name(code))
+        for region, in_region in groupby(in_country, key=lambda v: v.region):
+            group.regions.append(RegionGroup(name=region, villages=list(in_region)))
+        groups.append(group)
+    groups.sort(key=lambda g: g.name.casefold())
+    return groups
+
+
+def village_get_public(*, slug: str, user: AnyUser | None = None) -> Village:
+    """The village as the public sees it; staff may also preview one that is not approved."""
+    qs = Village.objects.all() if user is not None and user.is_staff else village_list_public()
+    village = qs.filter(slug=slug).first()
+    if village is None:
+        raise VillageNotFound()
+    return village
+
+
+def _administered(user: User) -> QuerySet[Village]:
+    if user.is_staff:
+        return Village.objects.all()
+    return Village.objects.filter(
+        Exists(Village.admins.through.objects.filter(village_id=OuterRef("pk"), user_id=user.pk))
+    )
+
+
+def village_get_for_admin(*, slug: str, user: AnyUser) -> Village:
+    """The village if this user administers it (or is staff); for anyone else, not found."""
+    if not isinstance(user, User) or not user.is_active:
+        raise VillageNotFound()
+    village = _administered(user).filter(slug=slug).first()
+    if village is None:
+        raise VillageNotFound()
+    return village
+
+
+def village_list_for_applicant(*, user: User) -> list[Village]:
+    """The villages a user applied for or administers, newest first, with `can_edit` set."""
+    is_admin = Exists(
+        Village.admins.through.objects.filter(village_id=OuterRef("pk"), user_id=user.pk)
+    )
+    villages: list[Village] = list(
+        Village.objects.filter(Q(applicant=user) | is_admin)
+        .annotate(is_admin=is_admin)
+        .order_by("-created_at", "-pk")
+    )
+    for village in villages:
+        village.can_edit = bool(village.is_admin) and village.status in {  # type: ignore[attr-defined]
+            VillageStatus.APPROVED,
+            VillageStatus.SUSPENDED,
+        }
+    return villages
+
+
+def village_photos(*, village: Village) -> list[VillagePhoto]:
+    return list(village.photos.order_by("position", "pk"))
+
+
+def service_centre_list_public(*, village: Village) -> list[ServiceCentre]:
+    """The open service centres of a village, with their operators."""
+    return list(
+        village.service_centres.filter(is_active=True)
+        .select_related("operator")
+        .order_by("name", "pk")
+    )
+
+
+def service_centre_list_for_admin(*, village: Village) -> list[ServiceCentre]:
+    """Every service centre of a village, open ones first."""
+    return list(
+        village.service_centres.select_related("operator").order_by("-is_active", "name", "pk")
+    )
+
+
+def service_centre_get_for_admin(*, village: Village, centre_id: int) -> ServiceCentre:
+    """A service centre of this village (the caller already holds the village as its admin)."""
+    centre = (
+        ServiceCentre.objects.select_related("operator", "village")
+        .filter(village=village, pk=centre_id)
+        .first()
+    )
+    if centre is None:
+        raise ServiceCentreNotFound()
+    return centre
+
+
+def village_events(*, village: Village) -> list[VillageEvent]:
+    """The audit trail of a village, oldest first."""
+    return list(village.events.select_related("actor").order_by("at", "pk"))

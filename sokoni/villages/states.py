@@ -1,4 +1,4 @@
-"""Village statuses and the transitions allowed between them."""
+"""Village statuses, the transitions allowed between them, and audited actions."""
 
 from collections.abc import Mapping
 from typing import Final
@@ -20,3 +20,17 @@ TRANSITIONS: Final[Mapping[str, frozenset[str]]] = {
     VillageStatus.SUSPENDED: frozenset({VillageStatus.APPROVED}),
     VillageStatus.REJECTED: frozenset(),
 }
+
+
+class VillageAction(models.TextChoices):
+    """What a VillageEvent records."""
+
+    APPLIED = "applied", _("Applied")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    SUSPENDED = "suspended", _("Suspended")
+    UPDATED = "updated", _("Page edited")
+    PHOTO_ADDED = "photo_added", _("Photo added")
+    PHOTO_REMOVED = "photo_removed", _("Photo removed")
+    CENTRE_CREATED = "centre_created", _("Service centre added")
+    CENTRE_UPDATED = "centre_updated", _("Service centre changed")

@@ -1,8 +1,12 @@
 """Factories for villages: approved by default (the state most other tests need)."""
 
+import io
+import struct
+import zlib
 from decimal import Decimal
 
 import factory
+from PIL import Image
 
 from sokoni.accounts.tests.factories import UserFactory
 from sokoni.villages.models import ServiceCentre, Village, VillagePhoto
@@ -70,3 +74,24 @@ class ServiceCentreFactory(factory.django.DjangoModelFactory):
     phone = factory.Sequence(lambda n: f"+2547{n + 60_000_000:08d}")
     operator = factory.SubFactory(UserFactory)
     is_active = True
+
+
+def png_bytes(
+    width: int = 64, height: int = 48, colour: tuple[int, int, int] = (30, 120, 60)
+) -> bytes:
+    """A real, small PNG photo."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def png_bomb_bytes(width: int = 20_000, height: int = 20_000) -> bytes:
+    """A tiny PNG whose header claims huge dimensions (a decompression bomb)."""
+    data = bytearray(png_bytes(8, 8))
+    # The IHDR chunk follows the 8-byte signature: length (4), type (4), width (4), height (4), ...
+    assert data[12:16] == b"IHDR"
+    data[16:20] = struct.pack(">I", width)
+    data[20:24] = struct.pack(">I", height)
+    crc = zlib.crc32(bytes(data[12:29])) & 0xFFFFFFFF
+    data[29:33] = struct.pack(">I", crc)
+    return bytes(data)
