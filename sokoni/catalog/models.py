@@ -30,7 +30,9 @@ class Category(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name (English)"), max_length=80)
     names = models.JSONField(
-        _("names in other languages"), default=dict, blank=True,
+        _("names in other languages"),
+        default=dict,
+        blank=True,
         help_text=_('Language code to name, e.g. {"sw": "Kahawa", "fr": "Café"}'),
     )
     icon = models.CharField(_("icon"), max_length=40, help_text=_("Symbol id in the icon sprite"))
@@ -56,7 +58,9 @@ class Shop(TimeStampedModel):
         Village, on_delete=models.PROTECT, related_name="shops", verbose_name=_("village")
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="shops",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="shops",
         verbose_name=_("owner"),
     )
     name = models.CharField(_("name"), max_length=120, validators=[validate_no_control_characters])
@@ -64,7 +68,10 @@ class Shop(TimeStampedModel):
     description = models.TextField(_("description"), max_length=3000, blank=True)
     currency = models.CharField(_("currency"), max_length=3)
     status = models.CharField(
-        _("status"), max_length=12, choices=ShopStatus.choices, default=ShopStatus.PENDING,
+        _("status"),
+        max_length=12,
+        choices=ShopStatus.choices,
+        default=ShopStatus.PENDING,
         db_index=True,
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
@@ -89,8 +96,12 @@ class ShopEvent(models.Model):
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
     from_status = models.CharField(_("from"), max_length=12, blank=True)
     to_status = models.CharField(_("to"), max_length=12)
@@ -142,13 +153,19 @@ class Product(TimeStampedModel):
         verbose_name_plural = _("products")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(price_minor__gte=0), name="product_price_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(price_minor__gte=0), name="product_price_not_negative"
+            ),
             models.UniqueConstraint(fields=["shop", "slug"], name="product_slug_unique_in_shop"),
         ]
         indexes = [
             models.Index(fields=["is_published", "-created_at"], name="product_pub_new"),
-            models.Index(fields=["is_published", "category", "-created_at"], name="product_pub_cat"),
-            models.Index(fields=["is_published", "village", "-created_at"], name="product_pub_village"),
+            models.Index(
+                fields=["is_published", "category", "-created_at"], name="product_pub_cat"
+            ),
+            models.Index(
+                fields=["is_published", "village", "-created_at"], name="product_pub_village"
+            ),
             models.Index(fields=["is_published", "price_minor"], name="product_pub_price"),
         ]
 
@@ -185,8 +202,11 @@ class Certification(TimeStampedModel):
     )
     reference = models.CharField(_("certificate number"), max_length=80, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=CertificationStatus.choices,
-        default=CertificationStatus.CLAIMED, db_index=True,
+        _("status"),
+        max_length=10,
+        choices=CertificationStatus.choices,
+        default=CertificationStatus.CLAIMED,
+        db_index=True,
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -39,7 +39,9 @@ class Unit(models.TextChoices):
     METRE = "m", _("metre")
 
 
-PRODUCE_UNITS: Final[frozenset[str]] = frozenset({Unit.KG, Unit.G, Unit.LITRE, Unit.BUNDLE, Unit.DOZEN})
+PRODUCE_UNITS: Final[frozenset[str]] = frozenset(
+    {Unit.KG, Unit.G, Unit.LITRE, Unit.BUNDLE, Unit.DOZEN}
+)
 
 
 class CertificationKind(models.TextChoices):
@@ -55,7 +57,9 @@ class CertificationStatus(models.TextChoices):
 
 
 CERTIFICATION_TRANSITIONS: Final[Mapping[str, frozenset[str]]] = {
-    CertificationStatus.CLAIMED: frozenset({CertificationStatus.VERIFIED, CertificationStatus.REJECTED}),
+    CertificationStatus.CLAIMED: frozenset(
+        {CertificationStatus.VERIFIED, CertificationStatus.REJECTED}
+    ),
     CertificationStatus.VERIFIED: frozenset({CertificationStatus.REJECTED}),
     CertificationStatus.REJECTED: frozenset(),
 }

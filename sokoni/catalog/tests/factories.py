@@ -30,7 +30,7 @@ class ShopFactory(factory.django.DjangoModelFactory):
 
     village = factory.SubFactory(VillageFactory)
     owner = factory.SubFactory(UserFactory)
-    name = factory.Sequence(lambda n: f"Mama Wanjiru's shop {n}")
+    name = factory.Sequence(lambda n: f"Mama Wanjiru Honey {n}")
     slug = factory.LazyAttribute(lambda o: slugify(o.name))
     description = "Honey and tea from the hills."
     currency = "KES"

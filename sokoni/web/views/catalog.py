@@ -1,17 +1,168 @@
-"""Public category, shop and product pages."""
+"""Public category, shop and product pages: lean HTML, few queries, 404 for what is not public."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from dataclasses import dataclass
+from typing import Any, Final
+
+from django.db.models import QuerySet
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+)
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from sokoni.catalog import selectors
+from sokoni.catalog.models import Product, ProductImage
+from sokoni.core.errors import NotFound
+from sokoni.core.images import SIZES, photo_url
+from sokoni.core.text import parse_positive_int
+
+PER_PAGE: Final = 24
+# Deep offsets are slow and nobody reads page 400 of a category; search narrows instead.
+MAX_PAGE: Final = 400
 
 
+@dataclass(frozen=True)
+class Listing:
+    """One page of products, with what the pager needs (no COUNT query)."""
+
+    products: list[Product]
+    number: int
+    has_next: bool
+    sort: str
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def _query(self, number: int) -> str:
+        params: dict[str, Any] = {}
+        if self.sort != "newest":
+            params["sort"] = self.sort
+        if number > 1:
+            params["page"] = number
+        return f"?{urlencode(params)}" if params else "?"
+
+    @property
+    def previous_query(self) -> str:
+        return self._query(self.number - 1)
+
+    @property
+    def next_query(self) -> str:
+        return self._query(self.number + 1)
+
+
+def _sort(request: HttpRequest) -> str:
+    sort = request.GET.get("sort", "newest")
+    return sort if sort in selectors.SORTS else "newest"
+
+
+def _listing(request: HttpRequest, products: QuerySet[Product], sort: str) -> Listing:
+    number = parse_positive_int(request.GET.get("page"), 1, maximum=MAX_PAGE)
+    start = (number - 1) * PER_PAGE
+    rows = list(products[start : start + PER_PAGE + 1])
+    return Listing(
+        products=rows[:PER_PAGE], number=number, has_next=len(rows) > PER_PAGE, sort=sort
+    )
+
+
+@require_GET
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    raise Http404
+    try:
+        category = selectors.category_get(slug)
+    except NotFound as exc:
+        raise Http404 from exc
+    sort = _sort(request)
+    listing = _listing(request, selectors.product_list_for_category(category, sort), sort)
+    return render(
+        request,
+        "web/category_detail.html",
+        {
+            "category": category,
+            "children": selectors.category_children(category),
+            "listing": listing,
+            "sorts": _sort_choices(),
+        },
+    )
 
 
+def _sort_choices() -> list[tuple[str, str]]:
+    return [
+        ("newest", _("Newest first")),
+        ("price", _("Price: low to high")),
+        ("price_desc", _("Price: high to low")),
+    ]
+
+
+@require_GET
 def shop_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    raise Http404
+    try:
+        shop = selectors.shop_get_public(slug)
+    except NotFound as exc:
+        raise Http404 from exc
+    sort = _sort(request)
+    listing = _listing(request, selectors.product_list_for_shop_public(shop, sort), sort)
+    return render(
+        request,
+        "web/shop_detail.html",
+        {"shop": shop, "village": shop.village, "listing": listing, "sorts": _sort_choices()},
+    )
 
 
+@dataclass(frozen=True)
+class Picture:
+    """A product photo as the page draws it: a srcset of the stored WebP renditions."""
+
+    src: str
+    srcset: str
+    width: int
+    height: int
+    alt: str
+
+
+def _picture(image: ProductImage, fallback_alt: str) -> Picture:
+    width, height = image.width or 960, image.height or 960
+    parts = []
+    for size in SIZES:
+        # The renditions were made with thumbnail((size, 2 * size)): never enlarged.
+        scale = min(size / width, 2 * size / height, 1.0)
+        parts.append(f"{photo_url(image.key, size)} {max(1, round(width * scale))}w")
+    return Picture(
+        src=photo_url(image.key, 480),
+        srcset=", ".join(parts),
+        width=width,
+        height=height,
+        alt=image.alt or fallback_alt,
+    )
+
+
+@require_GET
 def product_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
-    raise Http404
+    try:
+        product = selectors.product_get_public(pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    if slug != product.slug:
+        return HttpResponsePermanentRedirect(
+            reverse("web:product_detail", args=[product.pk, product.slug])
+        )
+    pictures = [_picture(image, product.name) for image in product.images.all()]
+    return render(
+        request,
+        "web/product_detail.html",
+        {
+            "product": product,
+            "shop": product.shop,
+            "village": product.village,
+            "category": product.category,
+            "pictures": pictures,
+            "certifications": getattr(product, "verified_certifications", []),
+        },
+    )

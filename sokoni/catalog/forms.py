@@ -1,0 +1,228 @@
+"""Seller forms: parse and validate input at the edge; the services decide the rest."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from sokoni.catalog.selectors import category_choices
+from sokoni.catalog.services import MAX_PHOTOS, MAX_PRICE_MINOR, MAX_STOCK
+from sokoni.catalog.states import CertificationKind, ProductKind, Unit
+from sokoni.core.errors import DomainError
+from sokoni.core.images import open_checked
+from sokoni.core.money import InvalidAmount, Money, currency_exponent
+from sokoni.core.text import validate_no_control_characters
+from sokoni.villages.models import Village
+from sokoni.villages.selectors import village_list_public
+
+
+def apply_domain_error(form: forms.Form, exc: DomainError) -> None:
+    """Show a service's refusal next to the field it names (or above the form)."""
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, str(exc.message))
+
+
+class VillageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Village) -> str:
+        return f"{obj.name} ({obj.region}, {obj.country_name})"
+
+
+class ShopOpenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Shop name"), max_length=120, validators=[validate_no_control_characters]
+    )
+    description = forms.CharField(
+        label=_("About the shop"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea,
+        validators=[validate_no_control_characters],
+        help_text=_("What you make or grow, and how."),
+    )
+    village = VillageChoiceField(
+        label=_("Village"),
+        queryset=Village.objects.none(),
+        help_text=_("Only villages that have joined Sokoni are listed."),
+    )
+    currency = forms.ChoiceField(
+        label=_("Currency of your prices"),
+        choices=(),
+        help_text=_("It cannot be changed later."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        village_field = self.fields["village"]
+        assert isinstance(village_field, forms.ModelChoiceField)  # noqa: S101 - declared above
+        village_field.queryset = village_list_public().order_by("country", "name")
+        currency_field = self.fields["currency"]
+        assert isinstance(currency_field, forms.ChoiceField)  # noqa: S101 - declared above
+        currency_field.choices = [(code, code) for code in settings.CURRENCIES]
+        currency_field.initial = settings.DEFAULT_CURRENCY
+
+
+class ShopEditForm(forms.Form):
+    name = forms.CharField(
+        label=_("Shop name"), max_length=120, validators=[validate_no_control_characters]
+    )
+    description = forms.CharField(
+        label=_("About the shop"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea,
+        validators=[validate_no_control_characters],
+    )
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos in one input; each is checked to be a readable, reasonable image."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[bytes]:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(files) > MAX_PHOTOS:
+            raise ValidationError(
+                _("Upload at most %(count)s photos at a time.") % {"count": MAX_PHOTOS},
+                code="too_many",
+            )
+        out: list[bytes] = []
+        for upload in files:
+            if not isinstance(upload, UploadedFile):
+                raise ValidationError(_("This file is not a photo we can read."), code="invalid")
+            name = upload.name or ""
+            if upload.size is not None and upload.size > settings.IMAGE_MAX_BYTES:
+                raise ValidationError(
+                    _("%(name)s is too big: photos may be at most %(mb)s MB.")
+                    % {"name": name, "mb": settings.IMAGE_MAX_BYTES // (1024 * 1024)},
+                    code="too_big",
+                )
+            data_bytes = upload.read()
+            try:
+                open_checked(data_bytes)
+            except ValidationError as exc:
+                raise ValidationError(f"{name}: {exc.messages[0]}", code=exc.code) from exc
+            out.append(data_bytes)
+        return out
+
+
+class ProductForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ProductKind.choices)
+    name = forms.CharField(
+        label=_("Product name"), max_length=150, validators=[validate_no_control_characters]
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea,
+        validators=[validate_no_control_characters],
+    )
+    category = forms.TypedChoiceField(label=_("Category"), coerce=int, choices=())
+    price = forms.CharField(label=_("Price"), max_length=24)
+    unit = forms.ChoiceField(
+        label=_("Sold per"),
+        choices=Unit.choices,
+        help_text=_("Produce is sold by kg, g, litre, dozen or bundle."),
+    )
+    stock = forms.IntegerField(label=_("In stock"), min_value=0, max_value=MAX_STOCK, initial=0)
+    photos = PhotosField(
+        label=_("Photos"),
+        required=False,
+        help_text=_("JPEG, PNG, WebP or GIF; you can choose several."),
+    )
+    photo_alt = forms.CharField(
+        label=_("What the photos show"),
+        max_length=200,
+        required=False,
+        validators=[validate_no_control_characters],
+        help_text=_("For people who cannot see them, e.g. “Red clay pot with a lid”."),
+    )
+
+    def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        category_field = self.fields["category"]
+        assert isinstance(category_field, forms.ChoiceField)  # noqa: S101 - declared above
+        category_field.choices = [("", "—"), *category_choices()]
+        example = "1200" if currency_exponent(currency) == 0 else "12.50"
+        self.fields["price"].help_text = _("In %(currency)s, e.g. %(example)s.") % {
+            "currency": currency,
+            "example": example,
+        }
+        self.fields["price"].widget.attrs.update({"inputmode": "decimal"})
+
+    def clean_price(self) -> int:
+        text = self.cleaned_data["price"].strip()
+        currency = self.currency
+        places = currency_exponent(currency)
+        try:
+            value = Decimal(text.replace(",", ""))
+        except InvalidOperation:
+            value = Decimal("NaN")
+        if not value.is_finite():
+            raise ValidationError(_("Enter a number, such as 12.50."), code="invalid")
+        if value < 0:
+            raise ValidationError(_("Enter a price of zero or more."), code="negative")
+        if value.adjusted() > 14:
+            raise ValidationError(_("This price is too high."), code="too_high")
+        try:
+            money = Money.from_decimal_string(text, currency)
+        except InvalidAmount as exc:
+            if places == 0:
+                message = _(
+                    "Prices in %(currency)s have no decimals: enter a whole number, such as 1200."
+                ) % {"currency": currency}
+            else:
+                message = _("Prices in %(currency)s have at most %(places)s decimal places.") % {
+                    "currency": currency,
+                    "places": places,
+                }
+            raise ValidationError(message, code="decimals") from exc
+        if money.minor > MAX_PRICE_MINOR:
+            raise ValidationError(_("This price is too high."), code="too_high")
+        return money.minor
+
+
+class CertificationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Certification"), choices=CertificationKind.choices)
+    issuer = forms.CharField(
+        label=_("Certifying body"), max_length=120, validators=[validate_no_control_characters]
+    )
+    reference = forms.CharField(
+        label=_("Certificate number"),
+        max_length=80,
+        required=False,
+        validators=[validate_no_control_characters],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "cert")
+        super().__init__(*args, **kwargs)
+
+
+class ReasonForm(forms.Form):
+    """Staff give a reason when refusing or suspending; the seller reads it."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea,
+        validators=[validate_no_control_characters],
+    )
