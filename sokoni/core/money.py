@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from babel.core import Locale
-from babel.numbers import format_currency, get_currency_precision
+from babel.numbers import NumberFormatError, format_currency, get_currency_precision, parse_decimal
+from django.utils import translation
 
 from sokoni.core.errors import DomainError
 
@@ -46,15 +47,14 @@ class Money:
             raise InvalidAmount(message=f"Unknown currency {self.currency!r}.")
 
     @classmethod
-    def from_decimal_string(cls, text: str, currency: str) -> Money:
-        """Parse "12.50" in a currency into minor units, refusing more decimals than it has."""
+    def from_decimal_string(cls, text: str, currency: str, language: str | None = None) -> Money:
+        """Parse an amount typed by a person ("12.50", or "12,50" in French) into minor units.
+
+        The reader's locale decides what a comma means; text that is ambiguous in it is refused
+        rather than guessed, and so is text with more decimals than the currency has.
+        """
         exponent = currency_exponent(currency)
-        try:
-            value = Decimal(text.strip().replace(",", ""))
-        except (InvalidOperation, AttributeError) as exc:
-            raise InvalidAmount(message="Enter an amount such as 12.50.") from exc
-        if not value.is_finite():
-            raise InvalidAmount(message="Enter an amount such as 12.50.")
+        value = parse_amount(text, language or translation.get_language() or "en")
         scaled = value.scaleb(exponent)
         if scaled != scaled.to_integral_value():
             raise InvalidAmount(message=f"{currency} has {exponent} decimal places at most.")
@@ -90,6 +90,21 @@ class Money:
 
     def __str__(self) -> str:
         return f"{self.to_decimal()} {self.currency}"
+
+
+def parse_amount(text: str, language: str) -> Decimal:
+    """Read a decimal number in the reader's locale, or the plain "1234.50" form everyone knows."""
+    compact = "".join(str(text or "").split())
+    if not compact or len(compact) > 40:
+        raise InvalidAmount(message="Enter an amount such as 12.50.")
+    for locale in (babel_locale(language), "en"):
+        try:
+            value = parse_decimal(compact, locale=locale, strict=True)
+        except (NumberFormatError, ValueError):
+            continue
+        if value.is_finite():
+            return value
+    raise InvalidAmount(message="Enter an amount such as 12.50.")
 
 
 def babel_locale(language_code: str) -> str:

@@ -81,3 +81,27 @@ def test_clean_query_is_bounded_and_has_no_control_characters(text):
 )
 def test_parse_positive_int_never_fails(raw, expected):
     assert parse_positive_int(raw, 1, maximum=1000) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "minor"),
+    [
+        ("12.50", "en", 1250),
+        ("1,500", "en", 150000),
+        ("12,50", "es", 1250),
+        ("1.234,56", "es", 123456),
+        ("12,50", "fr", 1250),
+        ("1 500,50", "fr", 150050),
+        ("12.50", "fr", 1250),
+        ("12.50", "es", 1250),
+    ],
+)
+def test_amounts_are_read_in_the_readers_locale(text, language, minor):
+    """A comma is a decimal mark in Spanish and French, a thousands mark in English."""
+    assert Money.from_decimal_string(text, "KES", language) == Money(minor, "KES")
+
+
+def test_ambiguous_comma_is_refused_not_guessed():
+    """'12,50' typed in English could be 12.50 or 1250: refused rather than guessed."""
+    with pytest.raises(InvalidAmount):
+        Money.from_decimal_string("12,50", "KES", "en")
