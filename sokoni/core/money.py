@@ -12,6 +12,10 @@ from django.utils import translation
 from sokoni.core.errors import DomainError
 
 
+# Typed amounts beyond this many major units are refused before any arithmetic.
+MAX_MAJOR_UNITS = Decimal(10) ** 15
+
+
 class CurrencyMismatch(DomainError):
     code = "core.currency_mismatch"
 
@@ -55,6 +59,8 @@ class Money:
         """
         exponent = currency_exponent(currency)
         value = parse_amount(text, language or translation.get_language() or "en")
+        if abs(value) >= MAX_MAJOR_UNITS:
+            raise InvalidAmount(message="This amount is too large.")
         scaled = value.scaleb(exponent)
         if scaled != scaled.to_integral_value():
             raise InvalidAmount(message=f"{currency} has {exponent} decimal places at most.")
@@ -100,7 +106,7 @@ def parse_amount(text: str, language: str) -> Decimal:
     for locale in (babel_locale(language), "en"):
         try:
             value = parse_decimal(compact, locale=locale, strict=True)
-        except (NumberFormatError, ValueError):
+        except (NumberFormatError, ValueError, ArithmeticError):
             continue
         if value.is_finite():
             return value

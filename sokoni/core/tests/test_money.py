@@ -105,3 +105,9 @@ def test_ambiguous_comma_is_refused_not_guessed():
     """'12,50' typed in English could be 12.50 or 1250: refused rather than guessed."""
     with pytest.raises(InvalidAmount):
         Money.from_decimal_string("12,50", "KES", "en")
+
+
+@pytest.mark.parametrize("text", ["1e999999", "9" * 39, "-1e-999999"])
+def test_huge_or_exponent_amounts_are_refused_cleanly(text):
+    with pytest.raises(InvalidAmount):
+        Money.from_decimal_string(text, "KES", "en")
