@@ -400,7 +400,9 @@ def product_photo_remove(*, product: Product, image_id: int) -> None:
         raise NotFound(image_id=image_id)
     key = image.key
     image.delete()
-    transaction.on_commit(lambda: delete_photo(key))
+    # Renditions may be shared (the demo catalogue reuses pictures): keep them while in use.
+    if not ProductImage.objects.filter(key=key).exists():
+        transaction.on_commit(lambda: delete_photo(key))
     _reindex_after_commit([product.pk])
 
 

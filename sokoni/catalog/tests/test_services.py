@@ -415,6 +415,22 @@ def test_removing_a_photo_deletes_its_files(stored_files, django_capture_on_comm
     assert stored_files() == []
 
 
+def test_removing_a_shared_picture_keeps_its_files_for_the_other_product(
+    stored_files, django_capture_on_commit_callbacks
+):
+    """Demo products share renditions: removing one product's row keeps the files in use."""
+    # given
+    first = ProductFactory()
+    image = services.product_photo_add(product=first, data=png_bytes())
+    ProductImage.objects.create(product=ProductFactory(), key=image.key)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        services.product_photo_remove(product=first, image_id=image.pk)
+    # then
+    assert ProductImage.objects.count() == 1
+    assert len(stored_files()) == 3
+
+
 def test_removing_another_products_photo_is_not_found(stored_files):
     """A photo id from another product is refused and kept."""
     image = services.product_photo_add(product=ProductFactory(), data=png_bytes())
