@@ -54,10 +54,9 @@ from typing import Any, Final
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Prefetch
 
-from sokoni.catalog.models import Category, Certification, Product, ProductImage, Shop
-from sokoni.catalog.selectors import category_descendant_ids
+from sokoni.catalog.models import Category, Certification, Product, Shop
+from sokoni.catalog.selectors import category_descendant_ids, product_cards_by_id
 from sokoni.catalog.states import CertificationKind, CertificationStatus, ShopStatus
 from sokoni.core.money import Money, babel_locale
 from sokoni.core.text import clean_query
@@ -923,29 +922,8 @@ def product_search(
 
 
 def _load_public(ids: list[int]) -> dict[int, Product]:
-    """Load the products of a page, dropping any the index still held after it went private.
-
-    The rules are product_list_public's; they are checked here in Python because SQLite
-    plans that selector's joins shop-first for a list of ids.
-    """
-    if not ids:
-        return {}
-    products = (
-        Product.objects.filter(pk__in=ids)
-        .order_by()
-        .defer("search_text")
-        .select_related("shop", "village")
-        .prefetch_related(
-            Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
-        )
-    )
-    return {
-        product.pk: product
-        for product in products
-        if product.is_published
-        and product.shop.status == ShopStatus.APPROVED
-        and product.village.status == VillageStatus.APPROVED
-    }
+    """Load the products of a page, dropping any the index still held after it went private."""
+    return product_cards_by_id(ids)
 
 
 def _run(

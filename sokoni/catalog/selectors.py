@@ -76,19 +76,52 @@ def category_choices() -> list[tuple[int, str]]:
     return out
 
 
-def product_list_public() -> QuerySet[Product]:
-    """Published products of approved shops in approved villages, with their first photo."""
-    return (
-        Product.objects.filter(
-            is_published=True,
-            shop__status=ShopStatus.APPROVED,
-            village__status=VillageStatus.APPROVED,
-        )
-        .select_related("shop", "village")
-        .prefetch_related(
-            Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
-        )
+# What a product card (web/product_card.html) and the API's product list show; listing pages
+# load only these columns.
+CARD_FIELDS: Final = (
+    "id",
+    "slug",
+    "name",
+    "price_minor",
+    "currency",
+    "unit",
+    "stock",
+    "created_at",
+    "village__name",
+    "village__slug",
+    "shop__name",
+    "shop__slug",
+)
+
+
+def _card_images() -> Prefetch:
+    return Prefetch(
+        "images",
+        queryset=ProductImage.objects.only("id", "product_id", "key", "position").order_by(
+            "position", "pk"
+        ),
     )
+
+
+def product_list_public() -> QuerySet[Product]:
+    """Products on the public listings, loaded for product cards with their photos.
+
+    Listed means published, in an approved shop, in an approved village (the ``is_listed``
+    flag, kept by the services in the same transaction as any of the three changes).
+    """
+    return (
+        Product.objects.filter(is_listed=True)
+        .select_related("village", "shop")
+        .only(*CARD_FIELDS)
+        .prefetch_related(_card_images())
+    )
+
+
+def product_cards_by_id(ids: list[int]) -> dict[int, Product]:
+    """Load listed products for cards by id (search results), keyed by id."""
+    if not ids:
+        return {}
+    return {product.pk: product for product in product_list_public().filter(pk__in=ids).order_by()}
 
 
 def product_sorted(products: QuerySet[Product], sort: str) -> QuerySet[Product]:
@@ -115,18 +148,24 @@ def product_get_public(pk: int) -> Product:
     have not verified are never shown to buyers.
     """
     product = (
-        product_list_public()
-        .select_related("category", "category__parent")
+        Product.objects.filter(
+            pk=pk,
+            is_published=True,
+            shop__status=ShopStatus.APPROVED,
+            village__status=VillageStatus.APPROVED,
+        )
+        .select_related("shop", "village", "category", "category__parent")
+        .defer("search_text")
         .prefetch_related(
+            Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk")),
             Prefetch(
                 "certifications",
                 queryset=Certification.objects.filter(status=CertificationStatus.VERIFIED).order_by(
                     "kind"
                 ),
                 to_attr="verified_certifications",
-            )
+            ),
         )
-        .filter(pk=pk)
         .first()
     )
     if product is None:

@@ -14,7 +14,7 @@ from typing import Any, Final
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.text import slugify
@@ -74,6 +74,19 @@ def _reindex_after_commit(product_ids: Iterable[int]) -> None:
     ids = sorted(set(product_ids))
     if ids:
         transaction.on_commit(lambda: search.product_reindex(ids))
+
+
+def _listing_refresh(scope: Q) -> None:
+    """Recompute ``Product.is_listed`` for the products in scope, in the caller's transaction.
+
+    Listed means published, in an approved shop, in an approved village; only rows whose flag
+    is wrong are written.
+    """
+    listed = Q(
+        is_published=True, shop__status=ShopStatus.APPROVED, village__status=VillageStatus.APPROVED
+    )
+    Product.objects.filter(scope, listed, is_listed=False).update(is_listed=True)
+    Product.objects.filter(scope, is_listed=True).exclude(listed).update(is_listed=False)
 
 
 def _validate(instance: models.Model, *, exclude: Sequence[str] = ()) -> None:
@@ -160,6 +173,7 @@ def _shop_move(shop: Shop, *, to: ShopStatus, actor: Any, reason: str = "") -> S
         shop=shop, actor=actor, from_status=current, to_status=to, reason=reason
     )
     shop.refresh_from_db(fields=["status", "status_changed_at", "rejection_reason", "updated_at"])
+    _listing_refresh(Q(shop_id=shop.pk))
     _reindex_after_commit(shop.products.values_list("pk", flat=True))
     return shop
 
@@ -364,7 +378,11 @@ def product_publish(*, product: Product) -> Product:
     moved = Product.objects.filter(pk=product.pk, is_published=False, price_minor__gt=0).update(
         is_published=True, published_at=Now(), updated_at=Now()
     )
-    product.refresh_from_db(fields=["is_published", "published_at", "price_minor", "updated_at"])
+    if moved:
+        _listing_refresh(Q(pk=product.pk))
+    product.refresh_from_db(
+        fields=["is_published", "is_listed", "published_at", "price_minor", "updated_at"]
+    )
     if moved == 0 and not product.is_published:
         raise PriceRequired(field="price")
     if moved:
@@ -376,9 +394,9 @@ def product_publish(*, product: Product) -> Product:
 def product_unpublish(*, product: Product) -> Product:
     """Take a product off sale (idempotent)."""
     moved = Product.objects.filter(pk=product.pk, is_published=True).update(
-        is_published=False, updated_at=Now()
+        is_published=False, is_listed=False, updated_at=Now()
     )
-    product.refresh_from_db(fields=["is_published", "updated_at"])
+    product.refresh_from_db(fields=["is_published", "is_listed", "updated_at"])
     if moved:
         _reindex_after_commit([product.pk])
     return product
@@ -517,6 +535,14 @@ def category_changed(*, category: Category) -> None:
     """Reindex the products under a category whose names changed (the admin calls this)."""
     ids = category_descendant_ids(category)
     _reindex_after_commit(Product.objects.filter(category_id__in=ids).values_list("pk", flat=True))
+
+
+def village_listing_refresh(village_id: int) -> None:
+    """Take a village's products on or off the listings (registered for village status moves).
+
+    Runs inside the transaction that moved the village's status.
+    """
+    _listing_refresh(Q(village_id=village_id))
 
 
 def village_products_reindex(village_id: int) -> None:

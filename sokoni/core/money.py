@@ -8,9 +8,10 @@ from decimal import Decimal
 from babel.core import Locale
 from babel.numbers import NumberFormatError, format_currency, get_currency_precision, parse_decimal
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sokoni.core.errors import DomainError
-
 
 # Typed amounts beyond this many major units are refused before any arithmetic.
 MAX_MAJOR_UNITS = Decimal(10) ** 15
@@ -60,10 +61,18 @@ class Money:
         exponent = currency_exponent(currency)
         value = parse_amount(text, language or translation.get_language() or "en")
         if abs(value) >= MAX_MAJOR_UNITS:
-            raise InvalidAmount(message="This amount is too large.")
+            raise InvalidAmount(message=_("This amount is too large."))
         scaled = value.scaleb(exponent)
         if scaled != scaled.to_integral_value():
-            raise InvalidAmount(message=f"{currency} has {exponent} decimal places at most.")
+            if exponent == 0:
+                text = _("%(currency)s has no decimal places: enter a whole amount.")
+            else:
+                text = ngettext(
+                    "%(currency)s has %(count)d decimal place at most.",
+                    "%(currency)s has %(count)d decimal places at most.",
+                    exponent,
+                )
+            raise InvalidAmount(message=text % {"currency": currency, "count": exponent})
         return cls(int(scaled), currency)
 
     def to_decimal(self) -> Decimal:
@@ -102,7 +111,7 @@ def parse_amount(text: str, language: str) -> Decimal:
     """Read a decimal number in the reader's locale, or the plain "1234.50" form everyone knows."""
     compact = "".join(str(text or "").split())
     if not compact or len(compact) > 40:
-        raise InvalidAmount(message="Enter an amount such as 12.50.")
+        raise InvalidAmount(message=_("Enter an amount such as 12.50."))
     for locale in (babel_locale(language), "en"):
         try:
             value = parse_decimal(compact, locale=locale, strict=True)
@@ -110,7 +119,7 @@ def parse_amount(text: str, language: str) -> Decimal:
             continue
         if value.is_finite():
             return value
-    raise InvalidAmount(message="Enter an amount such as 12.50.")
+    raise InvalidAmount(message=_("Enter an amount such as 12.50."))
 
 
 def babel_locale(language_code: str) -> str:

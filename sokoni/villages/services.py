@@ -268,6 +268,7 @@ def _transition(
     _record(
         village=village, actor=by, action=action, from_status=current, to_status=to, reason=reason
     )
+    registry.village_status_changed(village.pk)
     return village
 
 

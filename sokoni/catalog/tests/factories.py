@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from sokoni.accounts.tests.factories import UserFactory
 from sokoni.catalog.models import Category, Certification, Product, ProductImage, Shop
 from sokoni.catalog.states import CertificationKind, ProductKind, ShopStatus, Unit
+from sokoni.villages.states import VillageStatus
 from sokoni.villages.tests.factories import VillageFactory
 
 
@@ -56,6 +57,14 @@ class ProductFactory(factory.django.DjangoModelFactory):
     unit = Unit.PIECE
     stock = 10
     is_published = True
+    # The flag the services keep: published, approved shop, approved village.
+    is_listed = factory.LazyAttribute(
+        lambda o: (
+            o.is_published
+            and o.shop.status == ShopStatus.APPROVED
+            and o.village.status == VillageStatus.APPROVED
+        )
+    )
     published_at = factory.LazyFunction(timezone.now)
 
 

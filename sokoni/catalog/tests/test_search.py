@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection
 
+from sokoni.accounts.tests.factories import StaffFactory
 from sokoni.catalog import search
 from sokoni.catalog.models import Product
 from sokoni.catalog.search import (
@@ -13,6 +14,7 @@ from sokoni.catalog.search import (
     product_reindex_all,
     product_search,
 )
+from sokoni.catalog.services import shop_suspend
 from sokoni.catalog.states import CertificationKind, CertificationStatus, ShopStatus
 from sokoni.catalog.tests.factories import (
     CategoryFactory,
@@ -319,8 +321,8 @@ def test_hidden_products_never_appear(world):
 
 def test_a_product_gone_private_is_not_shown_even_before_reindexing(world):
     """The index may lag; the page is loaded with the public rules checked again."""
-    # given a shop suspended without its products reindexed
-    ShopFactory._meta.model.objects.filter(pk=world.farm.pk).update(status=ShopStatus.SUSPENDED)
+    # given a shop suspended, its products not yet reindexed (that runs after commit)
+    shop_suspend(shop=world.farm, actor=StaffFactory(), reason="Unpaid fees")
     # when
     result = product_search(query="arabica")
     # then

@@ -396,6 +396,7 @@ class Seeder:
             unit=line.unit,
             stock=stock,
             is_published=True,
+            is_listed=True,  # its shop and village were approved above
             published_at=published,
         )
 

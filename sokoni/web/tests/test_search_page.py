@@ -195,3 +195,15 @@ def test_the_page_is_not_indexed_by_search_engines(client, market):
     _response, html = page(client, q="coffee")
     # then
     assert '<meta name="robots" content="noindex">' in html
+
+
+def test_prices_are_read_in_the_readers_locale(client, market):
+    """'600,50' is 600.50 shillings on the French page; in English the comma is ambiguous."""
+    # when
+    french = client.get("/fr" + URL, {"price_min": "600,50", "currency": "KES"})
+    english = client.get(URL, {"price_min": "600,50", "currency": "KES"})
+    # then
+    assert french.context["form"].cleaned_data["price_min"].minor == 60050
+    assert "Arabica coffee beans" in french.content.decode()
+    assert "Forest honey" not in french.content.decode()
+    assert "price_min" in english.context["form"].errors

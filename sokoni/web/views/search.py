@@ -36,8 +36,9 @@ from sokoni.villages.selectors import village_list_public
 PER_PAGE: Final = 24
 MAX_PAGE: Final = 10_000
 MAX_PRICE_MINOR: Final = 10**12
-# Checked before Money parses it: a bounded plain number (no exponent, no sign).
-_AMOUNT = re.compile(r"^\d{1,13}(?:\.\d{1,4})?$")
+# Checked before Money parses it: digits with grouping or decimal marks and spaces, no exponent,
+# no sign, bounded.
+_AMOUNT = re.compile(r"^\d[\d.,\s\u00a0\u202f]{0,24}$")
 # The parameters a search page link carries, in this order.
 _PARAMS: Final = (
     "q",
@@ -251,13 +252,13 @@ class SearchForm(forms.Form):
         return clean_query(self.cleaned_data.get("q"), MAX_QUERY_LENGTH)
 
     def _price(self, name: str) -> Money | None:
-        text = (self.cleaned_data.get(name) or "").replace(" ", "").replace(",", "")
+        text = (self.cleaned_data.get(name) or "").strip()
         if not text:
             return None
         currency = self.cleaned_data.get("currency") or settings.DEFAULT_CURRENCY
         if not _AMOUNT.match(text):
             raise forms.ValidationError(_("Enter an amount such as 12.50."), code="invalid")
-        try:
+        try:  # in the reader's locale: "12,50" is 12.50 in French, refused as ambiguous in English
             money = Money.from_decimal_string(text, currency)
         except DomainError as exc:
             raise forms.ValidationError(str(exc.message), code="invalid") from exc
