@@ -55,7 +55,7 @@ from typing import Any, Final
 from django.conf import settings
 from django.db import connection, transaction
 
-from sokoni.catalog.models import Category, Certification, Product, Shop
+from sokoni.catalog.models import Category, Certification, Product
 from sokoni.catalog.selectors import category_descendant_ids, product_cards_by_id
 from sokoni.catalog.states import CertificationKind, CertificationStatus, ShopStatus
 from sokoni.core.money import Money, babel_locale
@@ -624,8 +624,8 @@ class _Plan:
 
     With a query, the index says who matches (text and facets): it holds public products only,
     and the page's products are loaded with the public rules checked again, so one the index
-    still holds after it went private is dropped, never shown. Without a query, products are
-    listed with the public conditions joined in.
+    still holds after it went private is dropped, never shown. Without a query, listed products
+    are read through the partial listing indexes.
 
     SQLite reads FTS5 matches in rowid order and stops when the page is full; for other sorts
     the few matches drive the query, or, when they are many, the product indexes in sort order
@@ -673,15 +673,9 @@ class _Plan:
 
     def _browse(self, column: str, order: str | None) -> tuple[str, list[Any]]:
         """No query: public products with every filter on their columns."""
-        source = (
-            f"{_PRODUCTS} p"
-            f" {self._join} {Shop._meta.db_table} s ON s.id = p.shop_id"
-            f" {self._join} {Village._meta.db_table} v ON v.id = p.village_id"
-        )
-        where = _Sql()
-        where.add("p.is_published = %s", True)
-        where.add("s.status = %s", ShopStatus.APPROVED.value)
-        where.add("v.status = %s", VillageStatus.APPROVED.value)
+        source = f"{_PRODUCTS} p"
+        # The bare flag, as Django writes it, matches the WHERE of the partial listing indexes.
+        where = _Sql().add("p.is_listed")
         where.extend(self.filters.browse())
         if self.scan:  # SQLite's substring fallback
             for term in self.terms:
@@ -705,7 +699,7 @@ class _Plan:
         condition = self._index_condition(tier)
         member = "+p.id" if self.dense else "p.id"
         matching = f"SELECT {key} FROM {FTS_TABLE} WHERE {condition.sql()}"  # noqa: S608
-        where = _Sql().add("p.is_published = %s", True)
+        where = _Sql().add("p.is_listed")
         where.add(f"{member} IN ({matching})", *condition.params).extend(columns)
         sql = f"SELECT {column} FROM {_PRODUCTS} p WHERE {where.sql()}"  # noqa: S608
         return f"{sql} ORDER BY {order}", where.params

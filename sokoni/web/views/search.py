@@ -12,6 +12,7 @@ from typing import Any, Final, cast
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.forms.utils import flatatt
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -81,25 +82,42 @@ class _VillageRow:
     region: str
 
 
+# The filter lists change rarely (staff add a category, approve a village); every search page
+# needs them, so each process keeps them this long.
+FILTER_ROWS_TTL: Final = 60
+
+
 def _categories() -> list[_CategoryRow]:
-    """Every category with its name in the reader's language (one light query)."""
+    """Every category with its name in the reader's language (one light query, cached)."""
     language = translation.get_language() or settings.LANGUAGE_CODE
-    rows = Category.objects.order_by("position", "name").values_list(
-        "pk", "parent_id", "slug", "name", "names"
+
+    def load() -> list[_CategoryRow]:
+        rows = Category.objects.order_by("position", "name").values_list(
+            "pk", "parent_id", "slug", "name", "names"
+        )
+        return [
+            _CategoryRow(pk, parent_id, slug, str((names or {}).get(language) or name))
+            for pk, parent_id, slug, name, names in rows
+        ]
+
+    return cast(
+        list[_CategoryRow],
+        cache.get_or_set(f"search:categories:{language}", load, FILTER_ROWS_TTL),
     )
-    return [
-        _CategoryRow(pk, parent_id, slug, str((names or {}).get(language) or name))
-        for pk, parent_id, slug, name, names in rows
-    ]
 
 
 def _villages() -> list[_VillageRow]:
-    rows = (
-        village_list_public()
-        .order_by("name")
-        .values_list("pk", "slug", "name", "country", "region")
-    )
-    return [_VillageRow(*row) for row in rows]
+    """The approved villages for the filters (one light query, cached)."""
+
+    def load() -> list[_VillageRow]:
+        rows = (
+            village_list_public()
+            .order_by("name")
+            .values_list("pk", "slug", "name", "country", "region")
+        )
+        return [_VillageRow(*row) for row in rows]
+
+    return cast(list[_VillageRow], cache.get_or_set("search:villages", load, FILTER_ROWS_TTL))
 
 
 def _category_choices(categories: list[_CategoryRow]) -> list[tuple[str, str]]:
