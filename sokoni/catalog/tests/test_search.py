@@ -631,3 +631,22 @@ def test_the_reindex_command_rebuilds_everything(world):
     # then
     assert out.getvalue().startswith(f"{Product.objects.count()} products reindexed")
     assert names(product_search(query="arabica")) == ["Arabica coffee beans"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+@pytest.mark.parametrize("in_transaction", [True, False])
+def test_search_leaves_sequential_scans_on(transactional_db, in_transaction):
+    """The planner setting search turns off never outlives the search, nested or not."""
+    from django.db import transaction
+
+    def run():
+        product_search(query="coffee")
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_seqscan")
+            return cursor.fetchone()[0]
+
+    if in_transaction:
+        with transaction.atomic():
+            assert run() == "on"
+    else:
+        assert run() == "on"
