@@ -8,14 +8,13 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from sokoni.catalog.selectors import category_choices
 from sokoni.catalog.services import MAX_PHOTOS, MAX_PRICE_MINOR, MAX_STOCK
 from sokoni.catalog.states import CertificationKind, ProductKind, Unit
 from sokoni.core.errors import DomainError
-from sokoni.core.images import open_checked
+from sokoni.core.forms import PhotosField
 from sokoni.core.money import InvalidAmount, Money, currency_exponent
 from sokoni.core.text import validate_no_control_characters
 from sokoni.villages.models import Village
@@ -80,48 +79,6 @@ class ShopEditForm(forms.Form):
     )
 
 
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Several photos in one input; each is checked to be a readable, reasonable image."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
-        super().__init__(**kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[bytes]:
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if not files:
-            if self.required:
-                raise ValidationError(self.error_messages["required"], code="required")
-            return []
-        if len(files) > MAX_PHOTOS:
-            raise ValidationError(
-                _("Upload at most %(count)s photos at a time.") % {"count": MAX_PHOTOS},
-                code="too_many",
-            )
-        out: list[bytes] = []
-        for upload in files:
-            if not isinstance(upload, UploadedFile):
-                raise ValidationError(_("This file is not a photo we can read."), code="invalid")
-            name = upload.name or ""
-            if upload.size is not None and upload.size > settings.IMAGE_MAX_BYTES:
-                raise ValidationError(
-                    _("%(name)s is too big: photos may be at most %(mb)s MB.")
-                    % {"name": name, "mb": settings.IMAGE_MAX_BYTES // (1024 * 1024)},
-                    code="too_big",
-                )
-            data_bytes = upload.read()
-            try:
-                open_checked(data_bytes)
-            except ValidationError as exc:
-                raise ValidationError(f"{name}: {exc.messages[0]}", code=exc.code) from exc
-            out.append(data_bytes)
-        return out
-
-
 class ProductForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ProductKind.choices)
     name = forms.CharField(
@@ -142,11 +99,7 @@ class ProductForm(forms.Form):
         help_text=_("Produce is sold by kg, g, litre, dozen or bundle."),
     )
     stock = forms.IntegerField(label=_("In stock"), min_value=0, max_value=MAX_STOCK, initial=0)
-    photos = PhotosField(
-        label=_("Photos"),
-        required=False,
-        help_text=_("JPEG, PNG, WebP or GIF; you can choose several."),
-    )
+    photos = PhotosField(max_photos=MAX_PHOTOS)
     photo_alt = forms.CharField(
         label=_("What the photos show"),
         max_length=200,

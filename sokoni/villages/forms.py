@@ -6,84 +6,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from sokoni.accounts.forms import PhoneField
-from sokoni.core.images import open_checked
+from sokoni.core.forms import PhotosField
 from sokoni.core.text import validate_no_control_characters
 from sokoni.villages.countries import country_choices
 from sokoni.villages.services import MAX_PHOTOS, REASON_MAX
 
-PHOTO_ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
 SIX_PLACES = Decimal("0.000001")
-
-
-def _named(file_name: str, message: str) -> str:
-    """An error about one of several uploaded files, naming the file."""
-    return str(_("%(file)s: %(error)s") % {"file": file_name, "error": message})
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Several photo files; each is opened and checked, and every bad one is named."""
-
-    widget = MultipleFileInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("label", _("Photos"))
-        kwargs.setdefault(
-            "help_text",
-            _("JPEG, PNG, WebP or GIF; you can choose several (at most %(n)s).")
-            % {"n": MAX_PHOTOS},
-        )
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"accept": PHOTO_ACCEPT})
-
-    def clean(self, data: Any, initial: Any = None) -> list[bytes]:
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if not files:
-            if self.required:
-                raise ValidationError(self.error_messages["required"], code="required")
-            return []
-        if len(files) > MAX_PHOTOS:
-            raise ValidationError(
-                _("Choose at most %(n)s photos.") % {"n": MAX_PHOTOS}, code="too_many"
-            )
-        errors: list[str] = []
-        contents: list[bytes] = []
-        for upload in files:
-            name = str(getattr(upload, "name", "") or _("photo"))
-            content = self._read(upload, name, errors)
-            if content is None:
-                continue
-            try:
-                open_checked(content)
-            except ValidationError as exc:
-                errors.extend(_named(name, message) for message in exc.messages)
-                continue
-            contents.append(content)
-        if errors:
-            raise ValidationError(errors)
-        return contents
-
-    @staticmethod
-    def _read(upload: UploadedFile, name: str, errors: list[str]) -> bytes | None:
-        limit = int(settings.IMAGE_MAX_BYTES)
-        if (upload.size or 0) > limit:
-            too_big = _("This file is too big: photos may be at most %(mb)s MB.") % {
-                "mb": limit // (1024 * 1024)
-            }
-            errors.append(_named(name, too_big))
-            return None
-        upload.seek(0)
-        return upload.read()
 
 
 class CoordinateField(forms.DecimalField):
@@ -174,7 +106,7 @@ class VillageApplicationForm(VillagePageFields):
         max_value=1_000_000,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    photos = PhotosField()
+    photos = PhotosField(max_photos=MAX_PHOTOS)
 
     field_order = [
         "name", "country", "region", "district", "latitude", "longitude", "households",
@@ -193,7 +125,7 @@ class VillageEditForm(VillagePageFields):
 
 
 class VillagePhotosForm(forms.Form):
-    photos = PhotosField(required=True, label=_("Add photos"))
+    photos = PhotosField(max_photos=MAX_PHOTOS, required=True, label=_("Add photos"))
     caption = _text(
         _("Caption"),
         200,
