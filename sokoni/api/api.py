@@ -145,8 +145,16 @@ def _village(village: Village) -> dict[str, Any]:
     }
 
 
-def _product(product: Product) -> dict[str, Any]:
+def _first_image(product: Product) -> str | None:
+    """The key of a product's first photo: read with a listing, or from its prefetched photos."""
+    if hasattr(product, "card_image"):
+        return product.card_image or None
     images = list(product.images.all())
+    return images[0].key if images else None
+
+
+def _product(product: Product) -> dict[str, Any]:
+    image = _first_image(product)
     return {
         "id": product.pk,
         "name": product.name,
@@ -157,7 +165,7 @@ def _product(product: Product) -> dict[str, Any]:
         "in_stock": product.stock > 0,
         "shop": {"slug": product.shop.slug, "name": product.shop.name},
         "village": {"slug": product.village.slug, "name": product.village.name},
-        "image": photo_url(images[0].key, 160) if images else None,
+        "image": photo_url(image, 160) if image else None,
         "url": reverse("web:product_detail", args=[product.pk, product.slug]),
     }
 

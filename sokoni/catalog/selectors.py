@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from sokoni.catalog.models import Category, Certification, Product, ProductImage, Shop
 from sokoni.catalog.states import CertificationStatus, ShopStatus
@@ -94,26 +94,22 @@ CARD_FIELDS: Final = (
 )
 
 
-def _card_images() -> Prefetch:
-    return Prefetch(
-        "images",
-        queryset=ProductImage.objects.only("id", "product_id", "key", "position").order_by(
-            "position", "pk"
-        ),
-    )
-
-
 def product_list_public() -> QuerySet[Product]:
-    """Products on the public listings, loaded for product cards with their photos.
+    """Products on the public listings, loaded for product cards.
 
     Listed means published, in an approved shop, in an approved village (the ``is_listed``
-    flag, kept by the services in the same transaction as any of the three changes).
+    flag, kept by the services in the same transaction as any of the three changes). Each
+    product carries ``card_image``, the storage key of its first photo (or None), read in the
+    same query.
     """
+    first_image = (
+        ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "pk").values("key")
+    )
     return (
         Product.objects.filter(is_listed=True)
         .select_related("village", "shop")
         .only(*CARD_FIELDS)
-        .prefetch_related(_card_images())
+        .annotate(card_image=Subquery(first_image[:1]))
     )
 
 

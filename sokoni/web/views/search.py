@@ -6,6 +6,7 @@ page itself never fails on bad input.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Final, cast
@@ -173,18 +174,21 @@ class _Select(forms.Select):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         chosen = "" if value is None else str(value)
-        selected = mark_safe(" selected")
-        options = "".join(
-            format_html(
-                '<option value="{}"{}>{}</option>',
-                key,
-                selected if str(key) == chosen else "",
-                label,
-            )
-            for key, label in self.choices
-        )
+        choices = tuple((str(key), str(label)) for key, label in self.choices)
         attributes = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        return _tag("select", attributes, mark_safe(options))  # noqa: S308 - escaped above
+        return _tag("select", attributes, mark_safe(_options(choices, chosen)))  # noqa: S308
+
+
+@functools.lru_cache(maxsize=1024)
+def _options(choices: tuple[tuple[str, str], ...], chosen: str) -> str:
+    """The escaped <option>s of a select; the same lists and choice repeat on every search."""
+    selected = mark_safe(" selected")
+    return "".join(
+        format_html(
+            '<option value="{}"{}>{}</option>', key, selected if key == chosen else "", label
+        )
+        for key, label in choices
+    )
 
 
 class _BoundField(forms.BoundField):
