@@ -62,7 +62,11 @@ def user_log_in_check(
         raise LoginThrottled()
     user = authenticate(request, phone=phone, password=password)
     if not isinstance(user, User):
-        LoginFailure.objects.create(phone=_throttle_key(phone), ip=ip)
+        now = timezone.now()
+        # Failures older than the window no longer count: drop them as new ones arrive.
+        window = timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        LoginFailure.objects.filter(at__lt=now - window).delete()
+        LoginFailure.objects.create(phone=_throttle_key(phone), ip=ip, at=now)
         raise InvalidCredentials()
     LoginFailure.objects.filter(phone=user.phone).delete()
     return user

@@ -150,3 +150,24 @@ def test_language_picker_switches_and_remembers(client, user):
     assert response["Location"] == "/ko/villages/"
     user.refresh_from_db()
     assert user.language == "ko"
+
+
+def test_throttling_forgets_failures_after_the_window(client, settings):
+    """Failures older than the window are dropped and no longer lock the number."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    # given five old failures
+    UserFactory(phone="+254712345678")
+    old = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS + 60)
+    LoginFailure.objects.bulk_create(
+        [LoginFailure(phone="+254712345678", at=old) for _ in range(5)]
+    )
+    # when a new failure arrives, then the right password works
+    client.post(reverse("accounts:login"), {"phone": "+254712345678", "password": "wrong"})
+    assert LoginFailure.objects.count() == 1
+    response = client.post(
+        reverse("accounts:login"), {"phone": "+254712345678", "password": PASSWORD}
+    )
+    assert response.status_code == 302
