@@ -6,20 +6,16 @@ the audit trail. Refusals ask for a reason on an intermediate page; the seller r
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sokoni.catalog import services
-from sokoni.catalog.forms import ReasonForm
 from sokoni.catalog.models import (
     Category,
     Certification,
@@ -28,60 +24,8 @@ from sokoni.catalog.models import (
     Shop,
     ShopEvent,
 )
-from sokoni.core.errors import DomainError
+from sokoni.core.admin_actions import run_each, run_each_with_reason
 from sokoni.core.money import format_money
-
-
-def _run_each(
-    request: HttpRequest,
-    modeladmin: admin.ModelAdmin,
-    queryset: QuerySet[Any],
-    apply: Callable[[Any], object],
-) -> None:
-    """Apply a service to each selected object; report successes and refusals separately."""
-    done = 0
-    for obj in queryset:
-        try:
-            apply(obj)
-        except DomainError as exc:
-            modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
-        else:
-            done += 1
-    if done:
-        modeladmin.message_user(
-            request, _("%(count)s changed.") % {"count": done}, messages.SUCCESS
-        )
-
-
-def _with_reason(
-    request: HttpRequest,
-    modeladmin: admin.ModelAdmin,
-    queryset: QuerySet[Any],
-    *,
-    action: str,
-    title: str,
-    submit: str,
-    apply: Callable[[Any, str], object],
-) -> HttpResponse | None:
-    """Ask for a reason on an intermediate page, then apply the service with it."""
-    form = ReasonForm(request.POST if request.POST.get("apply") else None)
-    if form.is_bound and form.is_valid():
-        reason = form.cleaned_data["reason"]
-        _run_each(request, modeladmin, queryset, lambda obj: apply(obj, reason))
-        return None
-    opts = modeladmin.model._meta
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "intro": _("Give the reason for:"),
-        "submit": submit,
-        "objects": list(queryset),
-        "form": form,
-        "action": action,
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "opts": opts,
-    }
-    return TemplateResponse(request, "catalog/admin/reason.html", context)
 
 
 class ShopEventInline(admin.TabularInline):
@@ -143,31 +87,33 @@ class ShopAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Approve the selected shops"))
     def approve(self, request: HttpRequest, queryset: QuerySet[Shop]) -> None:
-        _run_each(
+        run_each(
             request, self, queryset, lambda s: services.shop_approve(shop=s, actor=request.user)
         )
 
     @admin.action(description=gettext_lazy("Reject the selected shops (give a reason)"))
     def reject(self, request: HttpRequest, queryset: QuerySet[Shop]) -> HttpResponse | None:
-        return _with_reason(
+        return run_each_with_reason(
             request,
             self,
             queryset,
             action="reject",
             title=_("Reject shops"),
             submit=_("Reject"),
+            help_text=_("The seller will read this."),
             apply=lambda s, reason: services.shop_reject(shop=s, actor=request.user, reason=reason),
         )
 
     @admin.action(description=gettext_lazy("Suspend the selected shops (give a reason)"))
     def suspend(self, request: HttpRequest, queryset: QuerySet[Shop]) -> HttpResponse | None:
-        return _with_reason(
+        return run_each_with_reason(
             request,
             self,
             queryset,
             action="suspend",
             title=_("Suspend shops"),
             submit=_("Suspend"),
+            help_text=_("The seller will read this."),
             apply=lambda s, reason: services.shop_suspend(
                 shop=s, actor=request.user, reason=reason
             ),
@@ -232,7 +178,7 @@ class ProductAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Unpublish the selected products"))
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Product]) -> None:
-        _run_each(request, self, queryset, lambda p: services.product_unpublish(product=p))
+        run_each(request, self, queryset, lambda p: services.product_unpublish(product=p))
 
 
 @admin.register(Category)
@@ -288,7 +234,7 @@ class CertificationAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Verify the selected certifications"))
     def verify(self, request: HttpRequest, queryset: QuerySet[Certification]) -> None:
-        _run_each(
+        run_each(
             request,
             self,
             queryset,
@@ -299,13 +245,14 @@ class CertificationAdmin(admin.ModelAdmin):
     def reject(
         self, request: HttpRequest, queryset: QuerySet[Certification]
     ) -> HttpResponse | None:
-        return _with_reason(
+        return run_each_with_reason(
             request,
             self,
             queryset,
             action="reject",
             title=_("Reject certifications"),
             submit=_("Reject"),
+            help_text=_("The seller will read this."),
             apply=lambda c, reason: services.certification_reject(
                 certification=c, actor=request.user, note=reason
             ),

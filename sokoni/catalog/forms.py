@@ -168,14 +168,3 @@ class CertificationForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "cert")
         super().__init__(*args, **kwargs)
-
-
-class ReasonForm(forms.Form):
-    """Staff give a reason when refusing or suspending; the seller reads it."""
-
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=2000,
-        widget=forms.Textarea,
-        validators=[validate_no_control_characters],
-    )

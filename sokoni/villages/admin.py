@@ -6,23 +6,18 @@ other channel, so the transition table, the conditional update and the audit tra
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sokoni.accounts.models import User
-from sokoni.core.errors import DomainError
+from sokoni.core.admin_actions import run_each, run_each_with_reason
 from sokoni.villages import services
-from sokoni.villages.forms import RejectForm
 from sokoni.villages.models import ServiceCentre, Village, VillageEvent, VillagePhoto
 
 
@@ -85,33 +80,14 @@ class VillageAdmin(admin.ModelAdmin):
             village=obj, by=_staff(request), changed=list(form.changed_data)
         )
 
-    def _each(
-        self,
-        request: HttpRequest,
-        queryset: QuerySet[Village],
-        act: Callable[[Village], object],
-        done: str,
-    ) -> None:
-        moved: list[str] = []
-        for village in queryset.order_by("pk"):
-            try:
-                act(village)
-            except (DomainError, ValidationError) as exc:
-                text = exc.message if isinstance(exc, DomainError) else "; ".join(exc.messages)
-                self.message_user(request, f"{village.name}: {text}", messages.WARNING)
-            else:
-                moved.append(village.name)
-        if moved:
-            self.message_user(request, f"{done}: {', '.join(moved)}", messages.SUCCESS)
-
     @admin.action(description=gettext_lazy("Approve the selected villages"), permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet[Village]) -> None:
         by = _staff(request)
-        self._each(
+        run_each(
             request,
+            self,
             queryset,
             lambda village: services.village_approve(village=village, by=by),
-            _("Approved"),
         )
 
     @admin.action(
@@ -120,34 +96,36 @@ class VillageAdmin(admin.ModelAdmin):
     )
     def reject(self, request: HttpRequest, queryset: QuerySet[Village]) -> HttpResponse | None:
         by = _staff(request)
-        form = RejectForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            reason = form.cleaned_data["reason"]
-            self._each(
-                request,
-                queryset,
-                lambda village: services.village_reject(village=village, by=by, reason=reason),
-                _("Rejected"),
-            )
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Reject villages"),
-            "opts": self.model._meta,
-            "queryset": queryset,
-            "form": form,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "villages/admin_reject.html", context)
-
-    @admin.action(description=gettext_lazy("Suspend the selected villages"), permissions=["change"])
-    def suspend(self, request: HttpRequest, queryset: QuerySet[Village]) -> None:
-        by = _staff(request)
-        self._each(
+        return run_each_with_reason(
             request,
+            self,
             queryset,
-            lambda village: services.village_suspend(village=village, by=by),
-            _("Suspended"),
+            action="reject",
+            title=_("Reject villages"),
+            submit=_("Reject"),
+            help_text=_("The applicant sees this: say what is missing or wrong."),
+            apply=lambda village, reason: services.village_reject(
+                village=village, by=by, reason=reason
+            ),
+        )
+
+    @admin.action(
+        description=gettext_lazy("Suspend the selected villages (with a reason)"),
+        permissions=["change"],
+    )
+    def suspend(self, request: HttpRequest, queryset: QuerySet[Village]) -> HttpResponse | None:
+        by = _staff(request)
+        return run_each_with_reason(
+            request,
+            self,
+            queryset,
+            action="suspend",
+            title=_("Suspend villages"),
+            submit=_("Suspend"),
+            help_text=_("The village's administrators see this."),
+            apply=lambda village, reason: services.village_suspend(
+                village=village, by=by, reason=reason
+            ),
         )
 
 

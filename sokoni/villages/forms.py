@@ -13,7 +13,7 @@ from sokoni.accounts.forms import PhoneField
 from sokoni.core.forms import PhotosField
 from sokoni.core.text import validate_no_control_characters
 from sokoni.villages.countries import country_choices
-from sokoni.villages.services import MAX_PHOTOS, REASON_MAX
+from sokoni.villages.services import MAX_PHOTOS
 
 SIX_PLACES = Decimal("0.000001")
 
@@ -131,16 +131,6 @@ class VillagePhotosForm(forms.Form):
         200,
         required=False,
         help_text=_("Optional: what the photos show, for people who cannot see them."),
-    )
-
-
-class RejectForm(forms.Form):
-    """The reason staff give when rejecting applications (Django admin's intermediate page)."""
-
-    reason = _area(
-        _("Reason"),
-        REASON_MAX,
-        help_text=_("The applicant sees this: say what is missing or wrong."),
     )
 
 

@@ -124,16 +124,23 @@ def test_reject_action_with_a_reason_rejects(client, staff):
     )
 
 
-def test_suspend_action(client, staff):
-    """Suspending takes an approved village off the public site."""
+def test_suspend_action_asks_for_a_reason_then_suspends(client, staff):
+    """Suspending takes an approved village off the public site, with the reason recorded."""
     # given
     village = VillageFactory()
     client.force_login(staff)
-    # when
-    run_action(client, "suspend", [village])
+    # when the action is chosen, a page asks for the reason and nothing changes yet
+    page = run_action(client, "suspend", [village])
+    village.refresh_from_db()
+    assert page.status_code == 200
+    assert 'name="reason"' in page.content.decode()
+    assert village.status == VillageStatus.APPROVED
+    # when the reason is given
+    run_action(client, "suspend", [village], apply="1", reason="Fraud reports under review")
     # then
     village.refresh_from_db()
     assert village.status == VillageStatus.SUSPENDED
+    assert village.events.get().reason == "Fraud reports under review"
 
 
 def test_admin_change_form_saves_corrections_without_touching_the_status(client, staff):
