@@ -32,7 +32,9 @@ class VillageChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.region}, {obj.country_name})"
 
 
-class ShopOpenForm(forms.Form):
+class ShopEditForm(forms.Form):
+    """What a seller may change about a shop."""
+
     name = forms.CharField(
         label=_("Shop name"), max_length=120, validators=[validate_no_control_characters]
     )
@@ -44,6 +46,11 @@ class ShopOpenForm(forms.Form):
         validators=[validate_no_control_characters],
         help_text=_("What you make or grow, and how."),
     )
+
+
+class ShopOpenForm(ShopEditForm):
+    """A new shop: its name and description, and the village and currency, fixed from then on."""
+
     village = VillageChoiceField(
         label=_("Village"),
         queryset=Village.objects.none(),
@@ -64,19 +71,6 @@ class ShopOpenForm(forms.Form):
         assert isinstance(currency_field, forms.ChoiceField)  # noqa: S101 - declared above
         currency_field.choices = [(code, code) for code in settings.CURRENCIES]
         currency_field.initial = settings.DEFAULT_CURRENCY
-
-
-class ShopEditForm(forms.Form):
-    name = forms.CharField(
-        label=_("Shop name"), max_length=120, validators=[validate_no_control_characters]
-    )
-    description = forms.CharField(
-        label=_("About the shop"),
-        max_length=3000,
-        required=False,
-        widget=forms.Textarea,
-        validators=[validate_no_control_characters],
-    )
 
 
 class ProductForm(forms.Form):
