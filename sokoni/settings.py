@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "sokoni.core",
     "sokoni.accounts",
+    "sokoni.payments",
     "sokoni.villages",
     "sokoni.catalog",
     "sokoni.api",
