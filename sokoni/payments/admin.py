@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from sokoni.payments.models import JournalTransaction, LedgerAccount, Posting
+from sokoni.payments.models import FxRate, JournalTransaction, LedgerAccount, Posting
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -44,3 +44,12 @@ class JournalTransactionAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "idempotency_key", "description", "reference")
     search_fields = ("idempotency_key", "reference", "description")
     inlines = (PostingInline,)
+
+
+@admin.register(FxRate)
+class FxRateAdmin(admin.ModelAdmin):
+    """Staff enter the rates the ECB does not publish (KES, ETB, CVE, ...)."""
+
+    list_display = ("as_of", "base", "quote", "rate", "source")
+    list_filter = ("source", "base", "quote")
+    date_hierarchy = "as_of"

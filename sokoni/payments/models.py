@@ -110,3 +110,35 @@ class Posting(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ImmutableRecord()
+
+
+class FxRate(models.Model):
+    """How many units of ``quote`` one unit of ``base`` buys, from a named source on a day.
+
+    Conversions store the rate they used (its id, value, source and date), never a float.
+    """
+
+    base = models.CharField(_("base currency"), max_length=3)
+    quote = models.CharField(_("quote currency"), max_length=3)
+    rate = models.DecimalField(_("rate"), max_digits=24, decimal_places=10)
+    source = models.CharField(_("source"), max_length=40)
+    as_of = models.DateField(_("date"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["-as_of", "base", "quote"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["base", "quote", "source", "as_of"], name="fx_rate_unique_per_day"
+            ),
+            models.CheckConstraint(condition=models.Q(rate__gt=0), name="fx_rate_positive"),
+            models.CheckConstraint(
+                condition=~models.Q(base=models.F("quote")), name="fx_rate_two_currencies"
+            ),
+        ]
+        indexes = [models.Index(fields=["base", "quote", "-as_of"], name="fx_rate_latest")]
+
+    def __str__(self) -> str:
+        return f"1 {self.base} = {self.rate} {self.quote} ({self.source}, {self.as_of})"
