@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.utils.translation import gettext_lazy as _
+
 
 class DomainError(Exception):
     """A refused operation: nothing was changed.
@@ -13,7 +15,7 @@ class DomainError(Exception):
     """
 
     code: ClassVar[str] = "core.error"
-    default_message: ClassVar[Any] = "The request could not be completed."
+    default_message: ClassVar[Any] = _("The request could not be completed.")
 
     def __init__(self, message: Any = None, *, field: str | None = None, **context: Any) -> None:
         self.message = message if message is not None else self.default_message
@@ -24,19 +26,19 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     code = "core.not_found"
-    default_message = "Not found."
+    default_message = _("Not found.")
 
 
 class PermissionDenied(DomainError):
     code = "core.permission_denied"
-    default_message = "You may not do that."
+    default_message = _("You may not do that.")
 
 
 class StaleState(DomainError):
     code = "core.stale_state"
-    default_message = "Someone else changed this first. Reload and try again."
+    default_message = _("Someone else changed this first. Reload and try again.")
 
 
 class InvalidInput(DomainError):
     code = "core.invalid_input"
-    default_message = "The input is not valid."
+    default_message = _("The input is not valid.")

@@ -1,8 +1,4 @@
-"""Refusals of the villages app, each with a dotted code.
-
-core's NotFound and PermissionDenied type their English default as str; a lazy translation
-stands in for it here (hence the assignment ignores).
-"""
+"""Refusals of the villages app, each with a dotted code."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -11,27 +7,27 @@ from sokoni.core.errors import DomainError, NotFound, PermissionDenied
 
 class VillageNotFound(NotFound):
     code = "villages.not_found"
-    default_message = _("No such village.")  # type: ignore[assignment]
+    default_message = _("No such village.")
 
 
 class ServiceCentreNotFound(NotFound):
     code = "villages.service_centre_not_found"
-    default_message = _("No such service centre in this village.")  # type: ignore[assignment]
+    default_message = _("No such service centre in this village.")
 
 
 class PhotoNotFound(NotFound):
     code = "villages.photo_not_found"
-    default_message = _("No such photo of this village.")  # type: ignore[assignment]
+    default_message = _("No such photo of this village.")
 
 
 class NotVillageAdmin(PermissionDenied):
     code = "villages.not_admin"
-    default_message = _("Only the village's administrators or staff may change it.")  # type: ignore[assignment]
+    default_message = _("Only the village's administrators or staff may change it.")
 
 
 class NotStaff(PermissionDenied):
     code = "villages.not_staff"
-    default_message = _("Only platform staff may review villages.")  # type: ignore[assignment]
+    default_message = _("Only platform staff may review villages.")
 
 
 class TransitionNotAllowed(DomainError):
