@@ -62,11 +62,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     "sokoni.core",
     "sokoni.accounts",
     "sokoni.payments",
     "sokoni.villages",
     "sokoni.catalog",
+    "sokoni.orders",
     "sokoni.api",
     "sokoni.web",
 ]
@@ -198,6 +201,34 @@ CACHES = {
         # Drawn product cards and small lists: enough for a busy catalogue's hot pages.
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
+}
+
+# Background jobs: django-tasks with the database backend (`manage.py db_worker`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Orders and escrow.
+CHECKOUT_RESERVATION_MINUTES = env_int("CHECKOUT_RESERVATION_MINUTES", 30)
+ESCROW_AUTO_RELEASE_DAYS = env_int("ESCROW_AUTO_RELEASE_DAYS", 10)
+ESCROW_EXTENSION_DAYS = (3, 5, 7, 10)
+# Platform commission in basis points (1/100 of a percent) where a category sets none.
+DEFAULT_COMMISSION_BP = env_int("DEFAULT_COMMISSION_BP", 500)
+
+# Payments: which provider serves each method, and how long a payment request may stay
+# unanswered. The sandbox providers behave like the real ones (see docs/payments.md).
+PAYMENT_PROVIDERS = {
+    "mobile_money": os.environ.get("PAYMENT_MOBILE_MONEY_PROVIDER", "sandbox-mobile"),
+    "card": os.environ.get("PAYMENT_CARD_PROVIDER", "sandbox-card"),
+    "cash": "cash",
+}
+PAYOUT_PROVIDER = os.environ.get("PAYOUT_PROVIDER", "sandbox-payout")
+PAYMENT_TIMEOUT_MINUTES = env_int("PAYMENT_TIMEOUT_MINUTES", 5)
+# Seconds before the sandbox answers a mobile-money request (its callbacks come through the
+# task queue, and each is delivered twice, as real providers sometimes do).
+SANDBOX_CALLBACK_DELAY_SECONDS = env_int("SANDBOX_CALLBACK_DELAY_SECONDS", 3)
+# Webhook secrets per provider; by default derived from SECRET_KEY (set them in production).
+PAYMENT_WEBHOOK_SECRETS = {
+    code: os.environ.get(f"WEBHOOK_SECRET_{code.upper().replace('-', '_')}", "")
+    for code in ("sandbox-mobile", "sandbox-card")
 }
 
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sokoni.accounts import services
+from sokoni.accounts import registry, services
 from sokoni.accounts.errors import PhoneTaken
 from sokoni.accounts.forms import LoginForm, PreferencesForm, SignUpForm
 from sokoni.accounts.models import User
@@ -45,6 +45,7 @@ def with_language_cookie(response: HttpResponse, language: str) -> HttpResponse:
 
 def _log_in(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
     login(request, user, backend="sokoni.accounts.backends.PhoneBackend")
+    registry.logged_in(request, user)
     target = translate_url(next_url, user.language)
     return with_language_cookie(HttpResponseRedirect(target), user.language)
 

@@ -32,6 +32,38 @@ class VillageChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.region}, {obj.country_name})"
 
 
+def parse_price(raw: str, currency: str) -> int:
+    """Read an amount typed in ``currency`` into minor units, or raise a clear ValidationError."""
+    text = raw.strip()
+    places = currency_exponent(currency)
+    try:
+        value = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise ValidationError(_("Enter a number, such as 12.50."), code="invalid")
+    if value < 0:
+        raise ValidationError(_("Enter a price of zero or more."), code="negative")
+    if value.adjusted() > 14:
+        raise ValidationError(_("This price is too high."), code="too_high")
+    try:
+        money = Money.from_decimal_string(text, currency)
+    except InvalidAmount as exc:
+        if places == 0:
+            message = _(
+                "Prices in %(currency)s have no decimals: enter a whole number, such as 1200."
+            ) % {"currency": currency}
+        else:
+            message = _("Prices in %(currency)s have at most %(places)s decimal places.") % {
+                "currency": currency,
+                "places": places,
+            }
+        raise ValidationError(message, code="decimals") from exc
+    if money.minor > MAX_PRICE_MINOR:
+        raise ValidationError(_("This price is too high."), code="too_high")
+    return money.minor
+
+
 class ShopEditForm(forms.Form):
     """What a seller may change about a shop."""
 
@@ -46,6 +78,29 @@ class ShopEditForm(forms.Form):
         validators=[validate_no_control_characters],
         help_text=_("What you make or grow, and how."),
     )
+    shipping_fee = forms.CharField(
+        label=_("Delivery fee per order"),
+        max_length=24,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, currency: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fee_currency = currency
+        if currency is None:
+            del self.fields["shipping_fee"]
+        else:
+            self.fields["shipping_fee"].help_text = _(
+                "In %(currency)s, added once to every order from your shop. "
+                "Leave empty for free delivery."
+            ) % {"currency": currency}
+            self.fields["shipping_fee"].widget.attrs.update({"inputmode": "decimal"})
+
+    def clean_shipping_fee(self) -> int:
+        text = self.cleaned_data.get("shipping_fee", "").strip()
+        if not text or self.fee_currency is None:
+            return 0
+        return parse_price(text, self.fee_currency)
 
 
 class ShopOpenForm(ShopEditForm):
@@ -116,35 +171,7 @@ class ProductForm(forms.Form):
         self.fields["price"].widget.attrs.update({"inputmode": "decimal"})
 
     def clean_price(self) -> int:
-        text = self.cleaned_data["price"].strip()
-        currency = self.currency
-        places = currency_exponent(currency)
-        try:
-            value = Decimal(text.replace(",", ""))
-        except InvalidOperation:
-            value = Decimal("NaN")
-        if not value.is_finite():
-            raise ValidationError(_("Enter a number, such as 12.50."), code="invalid")
-        if value < 0:
-            raise ValidationError(_("Enter a price of zero or more."), code="negative")
-        if value.adjusted() > 14:
-            raise ValidationError(_("This price is too high."), code="too_high")
-        try:
-            money = Money.from_decimal_string(text, currency)
-        except InvalidAmount as exc:
-            if places == 0:
-                message = _(
-                    "Prices in %(currency)s have no decimals: enter a whole number, such as 1200."
-                ) % {"currency": currency}
-            else:
-                message = _("Prices in %(currency)s have at most %(places)s decimal places.") % {
-                    "currency": currency,
-                    "places": places,
-                }
-            raise ValidationError(message, code="decimals") from exc
-        if money.minor > MAX_PRICE_MINOR:
-            raise ValidationError(_("This price is too high."), code="too_high")
-        return money.minor
+        return parse_price(self.cleaned_data["price"], self.currency)
 
 
 class CertificationForm(forms.Form):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,15 @@ class Category(models.Model):
     )
     icon = models.CharField(_("icon"), max_length=40, help_text=_("Symbol id in the icon sprite"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Platform commission on sales in this category, in basis points (500 = 5%); empty means
+    # the parent's rate, or settings.DEFAULT_COMMISSION_BP at the top of the tree.
+    commission_bp = models.PositiveIntegerField(
+        _("commission (basis points)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(5000)],
+        help_text=_("500 means 5%. Leave empty to use the parent category's rate."),
+    )
 
     class Meta:
         verbose_name = _("category")
@@ -76,6 +86,10 @@ class Shop(TimeStampedModel):
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(_("reason"), max_length=2000, blank=True)
+    # A flat delivery fee per order, in the shop's currency (the logistics issue adds zones).
+    shipping_fee_minor = models.BigIntegerField(
+        _("delivery fee (minor units)"), default=0, validators=[MinValueValidator(0)]
+    )
 
     class Meta:
         verbose_name = _("shop")
@@ -84,6 +98,9 @@ class Shop(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=ShopStatus.values), name="shop_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(shipping_fee_minor__gte=0), name="shop_shipping_fee_not_negative"
             ),
         ]
 

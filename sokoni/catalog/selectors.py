@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from django.conf import settings
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from sokoni.catalog.models import Category, Certification, Product, ProductImage, Shop
@@ -227,3 +228,18 @@ def product_get_for_owner(*, pk: int, user: Any) -> Product:
 def product_list_for_shop(shop: Shop) -> QuerySet[Product]:
     """Every product of a shop, published or not, for its seller."""
     return shop.products.select_related("category").order_by("-created_at", "-pk")
+
+
+def commission_bp_for(category_id: int | None) -> int:
+    """The commission rate of a category in basis points: its own, its nearest ancestor's, or
+    settings.DEFAULT_COMMISSION_BP."""
+    seen: set[int] = set()
+    while category_id is not None and category_id not in seen:
+        seen.add(category_id)
+        row = Category.objects.filter(pk=category_id).values("commission_bp", "parent_id").first()
+        if row is None:
+            break
+        if row["commission_bp"] is not None:
+            return int(row["commission_bp"])
+        category_id = row["parent_id"]
+    return int(settings.DEFAULT_COMMISSION_BP)

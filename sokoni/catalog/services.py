@@ -203,8 +203,14 @@ def shop_suspend(*, shop: Shop, actor: Any, reason: str) -> Shop:
 
 
 @transaction.atomic
-def shop_update(*, shop: Shop, name: str | None = None, description: str | None = None) -> Shop:
-    """Change a shop's name or description; a new name is reindexed on all its products.
+def shop_update(
+    *,
+    shop: Shop,
+    name: str | None = None,
+    description: str | None = None,
+    shipping_fee_minor: int | None = None,
+) -> Shop:
+    """Change a shop's name, description or delivery fee; a new name is reindexed.
 
     The slug stays: links to the shop keep working after a rename.
     """
@@ -213,8 +219,12 @@ def shop_update(*, shop: Shop, name: str | None = None, description: str | None 
         shop.name = _text(name)
     if description is not None:
         shop.description = _text(description)
+    if shipping_fee_minor is not None:
+        if shipping_fee_minor < 0:
+            raise InvalidInput(field="shipping_fee")
+        shop.shipping_fee_minor = shipping_fee_minor
     _validate(shop, exclude=("owner", "village"))
-    shop.save(update_fields=["name", "description", "updated_at"])
+    shop.save(update_fields=["name", "description", "shipping_fee_minor", "updated_at"])
     if renamed:
         _reindex_after_commit(shop.products.values_list("pk", flat=True))
     return shop

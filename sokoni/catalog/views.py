@@ -105,7 +105,15 @@ def shop_manage(request: HttpRequest, slug: str) -> HttpResponse:
 def shop_edit(request: HttpRequest, slug: str) -> HttpResponse:
     shop = _shop(request, slug)
     form = ShopEditForm(
-        request.POST or None, initial={"name": shop.name, "description": shop.description}
+        request.POST or None,
+        currency=shop.currency,
+        initial={
+            "name": shop.name,
+            "description": shop.description,
+            "shipping_fee": Money(shop.shipping_fee_minor, shop.currency).to_decimal()
+            if shop.shipping_fee_minor
+            else "",
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -113,6 +121,7 @@ def shop_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 shop=shop,
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
+                shipping_fee_minor=form.cleaned_data["shipping_fee"],
             )
         except DomainError as exc:
             apply_domain_error(form, exc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, F, Sum
 from django.db.models.functions import Coalesce
 
+from sokoni.payments import registry
 from sokoni.payments.models import NEVER_NEGATIVE, JournalTransaction, LedgerAccount, Posting
 
 
@@ -52,4 +53,6 @@ def ledger_problems() -> list[str]:
             )
         if account.kind in NEVER_NEGATIVE and account.posted < 0:
             problems.append(f"account {account} is negative: {account.posted}")
+    for check in registry.ledger_checks():
+        problems += check()
     return problems

@@ -1,0 +1,268 @@
+"""Carts, checkouts, orders (one per shop), their lines, events and disputes.
+
+Amounts are integer minor units. An order is priced in its shop's currency and paid in the
+buyer's; the rate used, with its source and date, is stored on the order.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sokoni.catalog.models import Product, Shop
+from sokoni.core.models import AppendOnlyModel
+from sokoni.orders.states import (
+    DeliveryMethod,
+    DisputeDecision,
+    DisputeReason,
+    OrderStatus,
+)
+from sokoni.villages.models import ServiceCentre
+
+
+class Cart(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cart")
+        verbose_name_plural = _("carts")
+
+    def __str__(self) -> str:
+        return f"cart of {self.user_id}"
+
+
+class CartItem(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cart item")
+        verbose_name_plural = _("cart items")
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "product"], name="cart_item_once"),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="cart_item_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.product_id}"
+
+
+class Checkout(models.Model):
+    """One purchase from the buyer's point of view: one payment, one order per shop."""
+
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="checkouts"
+    )
+    currency = models.CharField(_("paid in"), max_length=3)
+    total_minor = models.BigIntegerField(_("total to pay (minor units)"))
+    delivery_method = models.CharField(_("delivery"), max_length=10, choices=DeliveryMethod.choices)
+    address = models.TextField(_("address"), max_length=500, blank=True)
+    service_centre = models.ForeignKey(
+        ServiceCentre,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="checkouts",
+        verbose_name=_("pickup at"),
+    )
+    recipient_name = models.CharField(_("recipient"), max_length=120)
+    recipient_phone = models.CharField(_("recipient's phone"), max_length=20)
+    reserved_until = models.DateTimeField(_("stock reserved until"))
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    request_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("checkout")
+        verbose_name_plural = _("checkouts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buyer", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="checkout_idempotency_key_once",
+            ),
+            models.CheckConstraint(condition=models.Q(total_minor__gte=0), name="checkout_total"),
+        ]
+
+    def __str__(self) -> str:
+        return f"checkout {self.pk}"
+
+
+class Order(models.Model):
+    checkout = models.ForeignKey(Checkout, on_delete=models.PROTECT, related_name="orders")
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+    )
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=OrderStatus.choices,
+        default=OrderStatus.PENDING_PAYMENT,
+    )
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    # In the shop's currency.
+    currency = models.CharField(_("currency"), max_length=3)
+    subtotal_minor = models.BigIntegerField(_("goods"))
+    shipping_minor = models.BigIntegerField(_("delivery"))
+    total_minor = models.BigIntegerField(_("total"))
+    commission_minor = models.BigIntegerField(_("platform commission"))
+    # What the buyer pays for this order, in their currency, and the rate used.
+    pay_currency = models.CharField(_("paid in"), max_length=3)
+    pay_total_minor = models.BigIntegerField(_("total paid"))
+    fx_rate = models.DecimalField(_("exchange rate"), max_digits=24, decimal_places=10)
+    fx_source = models.CharField(_("rate source"), max_length=40)
+    fx_as_of = models.DateField(_("rate date"))
+    tracking_ref = models.CharField(_("tracking reference"), max_length=80, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    auto_release_at = models.DateTimeField(
+        _("money released automatically on"), null=True, blank=True
+    )
+    extended_days = models.PositiveSmallIntegerField(_("extended by (days)"), default=0)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # How the escrow ended, in the shop's currency.
+    released_minor = models.BigIntegerField(_("released to the seller"), default=0)
+    refunded_minor = models.BigIntegerField(_("refunded to the buyer"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=OrderStatus.values), name="order_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    subtotal_minor__gte=0,
+                    shipping_minor__gte=0,
+                    commission_minor__gte=0,
+                    pay_total_minor__gte=0,
+                    released_minor__gte=0,
+                    refunded_minor__gte=0,
+                ),
+                name="order_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    total_minor=models.F("subtotal_minor") + models.F("shipping_minor")
+                ),
+                name="order_total_adds_up",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(extended_days__in=[0, 3, 5, 7, 10]),
+                name="order_extension_allowed",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["buyer", "-created_at"], name="order_by_buyer"),
+            models.Index(fields=["shop", "status", "-created_at"], name="order_by_shop"),
+            models.Index(fields=["status", "auto_release_at"], name="order_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        """The order number people read out: SK-000123."""
+        return f"SK-{self.pk:06d}"
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("product"), max_length=150)
+    unit = models.CharField(_("unit"), max_length=10)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_price_minor = models.BigIntegerField(_("unit price"))
+    line_total_minor = models.BigIntegerField(_("line total"))
+    commission_bp = models.PositiveIntegerField(_("commission (basis points)"))
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="order_line_quantity"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    line_total_minor=models.F("unit_price_minor") * models.F("quantity")
+                ),
+                name="order_line_adds_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.name}"
+
+
+class OrderEvent(AppendOnlyModel):
+    """Who moved an order, from what, to what, when and why."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(_("from"), max_length=16, blank=True)
+    to_status = models.CharField(_("to"), max_length=16)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    reason = models.CharField(_("why"), max_length=500, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class Dispute(models.Model):
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="dispute")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=DisputeReason.choices)
+    details = models.TextField(_("what happened"), max_length=2000)
+    opened_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=DisputeDecision.choices, blank=True
+    )
+    buyer_share_minor = models.BigIntegerField(_("to the buyer"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(_("decision note"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return f"dispute on {self.order_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return not self.decision

@@ -1,0 +1,426 @@
+"""Checkout: reserve the stock, split the cart into one order per shop, take the payment.
+
+The stock is reserved with conditional updates (``stock >= quantity``) in product order, in
+one transaction with the orders: two buyers racing for the last unit cannot both get it, and
+a failure anywhere leaves stock, orders and ledger as they were. A checkout not paid within
+CHECKOUT_RESERVATION_MINUTES is cancelled by a task and its stock returned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sokoni.accounts.models import User
+from sokoni.accounts.phones import normalize_phone
+from sokoni.catalog.models import Product, Shop
+from sokoni.catalog.selectors import commission_bp_for
+from sokoni.core.errors import InvalidInput, NotFound
+from sokoni.core.money import Money, is_known_currency
+from sokoni.core.tasks import defer
+from sokoni.core.text import validate_no_control_characters
+from sokoni.orders.errors import (
+    CheckoutNotPayable,
+    CurrencyNotAccepted,
+    EmptyCart,
+    IdempotencyKeyReused,
+    InvalidQuantity,
+    NotEnoughStock,
+    NothingToPay,
+    OwnProduct,
+    PaymentInProgress,
+    UnknownProduct,
+)
+from sokoni.orders.locks import checkout_qs_for_update, orders_qs_for_update
+from sokoni.orders.models import Checkout, Order, OrderLine
+from sokoni.orders.services.cart import MAX_LINES, MAX_QUANTITY, cart_clear_products
+from sokoni.orders.services.escrow import commission_of, hold_lines
+from sokoni.orders.services.lifecycle import order_event, order_move, orders_cancel_pending
+from sokoni.orders.states import DeliveryMethod, OrderStatus
+from sokoni.orders.tasks import checkout_expire_task
+from sokoni.payments.fx import fx_convert
+from sokoni.payments.models import PaymentIntent
+from sokoni.payments.services import journal_post
+from sokoni.payments.services.intents import payment_cancel, payment_refresh, payment_start
+from sokoni.payments.states import PaymentMethod, PaymentStatus
+from sokoni.villages.models import ServiceCentre
+from sokoni.villages.states import VillageStatus
+
+CHECKOUT_PURPOSE = "checkout"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    method: str
+    recipient_name: str
+    recipient_phone: str
+    address: str = ""
+    service_centre_id: int | None = None
+
+
+def request_fingerprint(payload: object) -> str:
+    """A stable digest of a request body, to tell a retry from a different request."""
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _items(items: Sequence[tuple[object, object]]) -> dict[int, int]:
+    if not items:
+        raise EmptyCart()
+    if len(items) > MAX_LINES:
+        raise InvalidQuantity(field="items")
+    merged: dict[int, int] = defaultdict(int)
+    for product_id, quantity in items:
+        if isinstance(product_id, bool) or not isinstance(product_id, int) or product_id <= 0:
+            raise UnknownProduct(field="product")
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
+            raise InvalidQuantity(field="quantity")
+        merged[product_id] += quantity
+        if merged[product_id] > MAX_QUANTITY:
+            raise InvalidQuantity(field="quantity")
+    return dict(merged)
+
+
+def active_centre(centre_id: object) -> ServiceCentre:
+    """An open service centre in an approved village, or ``NotFound``."""
+    if isinstance(centre_id, bool) or not isinstance(centre_id, int):
+        raise NotFound(_("Choose a service centre."), field="service_centre")
+    centre = (
+        ServiceCentre.objects.filter(
+            pk=centre_id, is_active=True, village__status=VillageStatus.APPROVED
+        )
+        .select_related("village", "operator")
+        .first()
+    )
+    if centre is None:
+        raise NotFound(_("Choose a service centre."), field="service_centre")
+    return centre
+
+
+def _delivery(delivery: Delivery) -> Delivery:
+    if delivery.method not in DeliveryMethod.values:
+        raise InvalidInput(_("Choose delivery to an address or pickup."), field="delivery_method")
+    name = " ".join(delivery.recipient_name.split())
+    if not name or len(name) > 120:
+        raise InvalidInput(_("Enter the recipient's name."), field="recipient_name")
+    try:
+        validate_no_control_characters(name)
+        phone = normalize_phone(delivery.recipient_phone)
+    except ValidationError as error:
+        field = "recipient_phone" if name else "recipient_name"
+        raise InvalidInput(error.messages[0], field=field) from error
+    address = delivery.address.strip()
+    centre_id = None
+    if delivery.method == DeliveryMethod.ADDRESS:
+        if not address or len(address) > 500:
+            raise InvalidInput(_("Enter the delivery address."), field="address")
+        try:
+            validate_no_control_characters(address.replace("\n", " ").replace("\r", " "))
+        except ValidationError as error:
+            raise InvalidInput(error.messages[0], field="address") from error
+    else:
+        centre_id = active_centre(delivery.service_centre_id).pk
+        address = ""
+    return Delivery(
+        method=delivery.method,
+        recipient_name=name,
+        recipient_phone=phone,
+        address=address,
+        service_centre_id=centre_id,
+    )
+
+
+def checkout_place(
+    *,
+    buyer: User,
+    items: Sequence[tuple[object, object]],
+    currency: str,
+    delivery: Delivery,
+    idempotency_key: str = "",
+    request_hash: str = "",
+) -> Checkout:
+    """Reserve the stock and create one pending order per shop, priced in ``currency``.
+
+    With an ``idempotency_key``, a retry with the same request returns the first checkout and
+    a different request with the same key is refused (``IdempotencyKeyReused``).
+    """
+    if idempotency_key:
+        existing = Checkout.objects.filter(buyer=buyer, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return _replayed(existing, request_hash)
+    wanted = _items(items)
+    if currency not in settings.CURRENCIES or not is_known_currency(currency):
+        raise CurrencyNotAccepted(field="currency")
+    clean = _delivery(delivery)
+    try:
+        return _place(buyer, wanted, currency, clean, idempotency_key, request_hash)
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        existing = Checkout.objects.filter(buyer=buyer, idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return _replayed(existing, request_hash)
+
+
+def _replayed(existing: Checkout, request_hash: str) -> Checkout:
+    if existing.request_hash != request_hash:
+        raise IdempotencyKeyReused()
+    return existing
+
+
+@transaction.atomic
+def _place(
+    buyer: User,
+    wanted: dict[int, int],
+    currency: str,
+    delivery: Delivery,
+    idempotency_key: str,
+    request_hash: str,
+) -> Checkout:
+    products = {
+        p.pk: p
+        for p in Product.objects.filter(pk__in=wanted, is_listed=True).select_related("shop")
+    }
+    for product_id in sorted(wanted):
+        product = products.get(product_id)
+        if product is None:
+            raise UnknownProduct(field="product", product_id=product_id)
+        if product.shop.owner_id == buyer.pk:
+            raise OwnProduct(field="product", product_id=product_id)
+    for product_id in sorted(wanted):  # reserve in id order: no two checkouts deadlock
+        reserved = Product.objects.filter(pk=product_id, stock__gte=wanted[product_id]).update(
+            stock=F("stock") - wanted[product_id]
+        )
+        if reserved != 1:
+            product = products[product_id]
+            product.refresh_from_db(fields=["stock"])
+            raise NotEnoughStock(
+                _("Only %(count)s of %(name)s left in stock.")
+                % {"count": product.stock, "name": product.name}
+                if product.stock
+                else _("%(name)s is sold out.") % {"name": product.name},
+                field="quantity",
+                product_id=product_id,
+                available=product.stock,
+            )
+    by_shop: dict[int, list[Product]] = defaultdict(list)
+    for product_id in sorted(wanted):
+        by_shop[products[product_id].shop_id].append(products[product_id])
+    now = timezone.now()
+    reserved_until = now + timedelta(minutes=settings.CHECKOUT_RESERVATION_MINUTES)
+    checkout = Checkout.objects.create(
+        buyer=buyer,
+        currency=currency,
+        total_minor=0,
+        delivery_method=delivery.method,
+        address=delivery.address,
+        service_centre_id=delivery.service_centre_id,
+        recipient_name=delivery.recipient_name,
+        recipient_phone=delivery.recipient_phone,
+        reserved_until=reserved_until,
+        idempotency_key=idempotency_key,
+        request_hash=request_hash,
+    )
+    total = 0
+    for shop_id in sorted(by_shop):
+        total += _order_for_shop(checkout, by_shop[shop_id], wanted, buyer).pay_total_minor
+    if total <= 0:
+        raise NothingToPay()
+    Checkout.objects.filter(pk=checkout.pk).update(total_minor=total)
+    checkout.total_minor = total
+    cart_clear_products(user=buyer, product_ids=list(wanted))
+    defer(checkout_expire_task, checkout.pk, run_after=reserved_until)
+    return checkout
+
+
+def _order_for_shop(
+    checkout: Checkout, products: list[Product], wanted: dict[int, int], buyer: User
+) -> Order:
+    shop: Shop = products[0].shop
+    lines = []
+    for product in products:
+        if product.currency != shop.currency:  # pragma: no cover - the catalogue forbids it
+            raise CurrencyNotAccepted(field="product")
+        quantity = wanted[product.pk]
+        line_total = product.price_minor * quantity
+        lines.append(
+            OrderLine(
+                product=product,
+                name=product.name,
+                unit=product.unit,
+                quantity=quantity,
+                unit_price_minor=product.price_minor,
+                line_total_minor=line_total,
+                commission_bp=commission_bp_for(product.category_id),
+            )
+        )
+    subtotal = sum(line.line_total_minor for line in lines)
+    shipping = shop.shipping_fee_minor
+    conversion = fx_convert(Money(subtotal + shipping, shop.currency), checkout.currency)
+    order = Order.objects.create(
+        checkout=checkout,
+        buyer=buyer,
+        shop=shop,
+        currency=shop.currency,
+        subtotal_minor=subtotal,
+        shipping_minor=shipping,
+        total_minor=subtotal + shipping,
+        commission_minor=sum(
+            commission_of(line.line_total_minor, line.commission_bp) for line in lines
+        ),
+        pay_currency=checkout.currency,
+        pay_total_minor=conversion.money.minor,
+        fx_rate=conversion.rate,
+        fx_source=conversion.source,
+        fx_as_of=conversion.as_of,
+    )
+    for line in lines:
+        line.order = order
+    OrderLine.objects.bulk_create(lines)
+    order_event(order, from_status="", to_status=order.status, actor=buyer)
+    return order
+
+
+# -- paying ------------------------------------------------------------------------------------
+
+
+def checkout_pay(
+    *,
+    checkout: Checkout,
+    actor: User,
+    method: str,
+    phone: str = "",
+    card_number: str = "",
+    centre_id: int | None = None,
+) -> PaymentIntent:
+    """Start paying a checkout's orders by mobile money, card or cash at a service centre.
+
+    Refused when the orders are no longer waiting for payment, or while a mobile-money request
+    is still unanswered (the payer would get two prompts). A cash request still waiting is
+    dropped in favour of the new one.
+    """
+    if method not in PaymentMethod.values:
+        raise InvalidInput(_("Choose how to pay."), field="method")
+    _check_payable(checkout)
+    pending = PaymentIntent.objects.filter(
+        purpose=CHECKOUT_PURPOSE, purpose_id=checkout.pk, status=PaymentStatus.PENDING
+    )
+    if pending.exclude(method=PaymentMethod.CASH).exists():
+        raise PaymentInProgress()
+    for intent_id in pending.values_list("pk", flat=True):
+        payment_cancel(intent_id=intent_id, actor=actor, note="another way of paying chosen")
+    payer_phone, collector, label = "", None, ""
+    if method == PaymentMethod.MOBILE_MONEY:
+        try:
+            payer_phone = normalize_phone(phone)
+        except ValidationError as error:
+            raise InvalidInput(error.messages[0], field="phone") from error
+    elif method == PaymentMethod.CASH:
+        centre = active_centre(centre_id if centre_id is not None else checkout.service_centre_id)
+        if centre.operator is None:
+            raise NotFound(_("This service centre does not take cash yet."), field="centre")
+        collector, label = centre.operator, centre.name
+    elif method == PaymentMethod.CARD:
+        digits = "".join(ch for ch in card_number if ch.isdigit())
+        if not 12 <= len(digits) <= 19 or len(card_number) > 30:
+            raise InvalidInput(_("Enter the card number."), field="card_number")
+    return payment_start(
+        purpose=CHECKOUT_PURPOSE,
+        purpose_id=checkout.pk,
+        amount=Money(checkout.total_minor, checkout.currency),
+        method=method,
+        payer=actor,
+        payer_phone=payer_phone,
+        collector=collector,
+        collector_label=label,
+        card_number=card_number,
+        expires_at=checkout.reserved_until if method == PaymentMethod.CASH else None,
+    )
+
+
+def _check_payable(checkout: Checkout) -> None:
+    statuses = set(checkout.orders.values_list("status", flat=True))
+    if statuses != {OrderStatus.PENDING_PAYMENT}:
+        raise CheckoutNotPayable()
+    if timezone.now() >= checkout.reserved_until:
+        raise CheckoutNotPayable()
+
+
+def checkout_apply_payment(intent: PaymentIntent) -> bool:
+    """Payment handler: move a checkout's payment into its orders' escrow and mark them paid.
+
+    Runs inside the transaction that marked the payment succeeded. Returns False (the payment
+    is then refunded) when the orders no longer wait for it or the amount is not the total.
+    """
+    checkout = checkout_qs_for_update(intent.purpose_id).first()
+    if checkout is None:
+        return False
+    orders = list(orders_qs_for_update(checkout=checkout))
+    live = [order for order in orders if order.status == OrderStatus.PENDING_PAYMENT]
+    others = [order for order in orders if order.status != OrderStatus.CANCELLED]
+    if not live or len(live) != len(others):
+        return False
+    due = sum(order.pay_total_minor for order in live)
+    if (intent.amount_minor, intent.currency) != (due, checkout.currency):
+        return False
+    journal_post(
+        idempotency_key=f"checkout:{checkout.pk}:paid:{intent.reference}",
+        lines=hold_lines(intent, live),
+        description=f"Payment {intent.reference} held in escrow",
+        reference=intent.reference,
+    )
+    now = timezone.now()
+    for order in live:
+        order_move(
+            order,
+            OrderStatus.PAID,
+            actor=intent.payer,
+            reason=f"paid: {intent.reference}",
+            paid_at=now,
+        )
+    return True
+
+
+def checkout_expire(*, checkout_id: int, now: datetime | None = None) -> Checkout | None:
+    """Cancel a checkout's orders not paid in time and return their stock. Idempotent.
+
+    A payment still waiting gets one last status query first: if it was paid, the orders are
+    paid. After this, a late payment is refunded.
+    """
+    checkout = Checkout.objects.filter(pk=checkout_id).first()
+    if checkout is None or (now or timezone.now()) < checkout.reserved_until:
+        return checkout
+    pending = PaymentIntent.objects.filter(
+        purpose=CHECKOUT_PURPOSE, purpose_id=checkout.pk, status=PaymentStatus.PENDING
+    )
+    for intent_id in pending.values_list("pk", flat=True):
+        payment_refresh(intent_id=intent_id, note="last status query before expiry")
+    checkout_cancel(checkout=checkout, actor=None, reason="not paid in time")
+    return checkout
+
+
+@transaction.atomic
+def checkout_cancel(*, checkout: Checkout, actor: User | None, reason: str) -> int:
+    """Cancel every order of the checkout still waiting for payment; return how many."""
+    locked = checkout_qs_for_update(checkout.pk).first()
+    if locked is None:
+        raise NotFound()
+    cancelled = orders_cancel_pending(checkout=locked, actor=actor, reason=reason)
+    pending = PaymentIntent.objects.filter(
+        purpose=CHECKOUT_PURPOSE, purpose_id=checkout.pk, status=PaymentStatus.PENDING
+    )
+    for intent_id in pending.values_list("pk", flat=True):
+        payment_cancel(intent_id=intent_id, actor=actor, note=reason)
+    return cancelled

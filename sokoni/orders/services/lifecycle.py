@@ -1,0 +1,351 @@
+"""An order's life after checkout: ship, confirm receipt, extend, dispute, cancel, release.
+
+Every status change goes through ``order_move``: the transition table, then a conditional
+update, so two people (or a person and the auto-release task) acting at once cannot both
+win; then an ``OrderEvent`` saying who, when and why. Money follows in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sokoni.accounts.models import User
+from sokoni.catalog.models import Product
+from sokoni.core.errors import InvalidInput, NotFound, PermissionDenied
+from sokoni.core.tasks import defer
+from sokoni.orders.errors import PaymentInProgress, TransitionNotAllowed
+from sokoni.orders.locks import checkout_qs_for_update, orders_qs_for_update
+from sokoni.orders.models import Checkout, Dispute, Order, OrderEvent
+from sokoni.orders.services.escrow import settle
+from sokoni.orders.states import (
+    TRANSITIONS,
+    DisputeDecision,
+    DisputeReason,
+    OrderStatus,
+)
+from sokoni.orders.tasks import order_auto_release_task
+from sokoni.payments.models import PaymentIntent
+from sokoni.payments.states import PaymentStatus
+
+
+def order_event(
+    order: Order, *, from_status: str, to_status: str, actor: User | None, reason: str = ""
+) -> None:
+    OrderEvent.objects.create(
+        order=order, from_status=from_status, to_status=to_status, actor=actor, reason=reason[:500]
+    )
+
+
+def order_move(
+    order: Order, to: OrderStatus, *, actor: User | None, reason: str = "", **fields: Any
+) -> Order:
+    """Move an order along the transition table with a conditional update, and record it."""
+    current = order.status
+    if to not in TRANSITIONS[OrderStatus(current)]:
+        raise TransitionNotAllowed(order_id=order.pk, from_status=current, to_status=to)
+    now = timezone.now()
+    moved = Order.objects.filter(pk=order.pk, status=current).update(
+        status=to, status_changed_at=now, **fields
+    )
+    if moved != 1:
+        raise TransitionNotAllowed(order_id=order.pk, from_status=current, to_status=to)
+    order.status = to
+    order.status_changed_at = now
+    for name, value in fields.items():
+        setattr(order, name, value)
+    order_event(order, from_status=current, to_status=to, actor=actor, reason=reason)
+    return order
+
+
+def _locked(order: Order) -> Order:
+    locked = orders_qs_for_update(pk=order.pk).first()
+    if locked is None:
+        raise NotFound()
+    return locked
+
+
+def _as_buyer(order: Order, actor: User) -> None:
+    if order.buyer_id != actor.pk:
+        raise NotFound()
+
+
+def _as_seller(order: Order, actor: User) -> None:
+    if order.shop.owner_id != actor.pk:
+        raise NotFound()
+
+
+def _restock(order: Order) -> None:
+    for product_id, quantity in order.lines.values_list("product_id", "quantity").order_by(
+        "product_id"
+    ):
+        Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
+
+
+def _release(order: Order, *, actor: User | None, reason: str, key: str) -> Order:
+    released, _refunded = settle(
+        order, to_buyer=0, key=key, description=f"Order {order.number} released"
+    )
+    return order_move(
+        order,
+        OrderStatus.COMPLETED,
+        actor=actor,
+        reason=reason,
+        released_minor=released,
+        closed_at=timezone.now(),
+    )
+
+
+def _refund(order: Order, *, actor: User | None, reason: str) -> Order:
+    _released, refunded = settle(
+        order,
+        to_buyer=order.total_minor,
+        key=f"order:{order.pk}:refund",
+        description=f"Order {order.number} refunded",
+    )
+    moved = order_move(
+        order,
+        OrderStatus.REFUNDED,
+        actor=actor,
+        reason=reason,
+        refunded_minor=refunded,
+        closed_at=timezone.now(),
+    )
+    if order.shipped_at is None:  # the goods never left the shop
+        _restock(order)
+    return moved
+
+
+# -- before payment ----------------------------------------------------------------------------
+
+
+def orders_cancel_pending(*, checkout: Checkout, actor: User | None, reason: str) -> int:
+    """Cancel the checkout's orders still waiting for payment and return their stock.
+
+    The caller holds the checkout's row lock.
+    """
+    count = 0
+    for order in orders_qs_for_update(checkout=checkout, status=OrderStatus.PENDING_PAYMENT):
+        order_move(
+            order, OrderStatus.CANCELLED, actor=actor, reason=reason, closed_at=timezone.now()
+        )
+        _restock(order)
+        count += 1
+    return count
+
+
+# -- the buyer and the seller ------------------------------------------------------------------
+
+
+@transaction.atomic
+def order_cancel(*, order: Order, actor: User, reason: str = "") -> Order:
+    """Cancel before shipping: an unpaid order just ends; a paid one is refunded in full.
+
+    The buyer or the seller may cancel. An unpaid order cannot be cancelled while its payment
+    request is on its way (cancel the whole checkout instead, or wait for the answer).
+    """
+    if actor.pk not in (order.buyer_id, order.shop.owner_id):
+        raise NotFound()
+    checkout = checkout_qs_for_update(order.checkout_id).get()
+    order = _locked(order)
+    who = _("the buyer") if actor.pk == order.buyer_id else _("the seller")
+    why = reason.strip()[:400] or _("cancelled by %(who)s") % {"who": who}
+    if order.status == OrderStatus.PENDING_PAYMENT:
+        if PaymentIntent.objects.filter(
+            purpose="checkout", purpose_id=checkout.pk, status=PaymentStatus.PENDING
+        ).exists():
+            raise PaymentInProgress()
+        order_move(order, OrderStatus.CANCELLED, actor=actor, reason=why, closed_at=timezone.now())
+        _restock(order)
+        Checkout.objects.filter(pk=checkout.pk).update(
+            total_minor=F("total_minor") - order.pay_total_minor
+        )
+        return order
+    if order.status != OrderStatus.PAID:
+        raise TransitionNotAllowed(order_id=order.pk, from_status=order.status)
+    return _refund(order, actor=actor, reason=why)
+
+
+@transaction.atomic
+def order_ship(*, order: Order, actor: User, tracking_ref: str) -> Order:
+    """The seller sent the parcel: record the tracking reference and start the release clock."""
+    _as_seller(order, actor)
+    tracking = " ".join(tracking_ref.split())
+    if not tracking or len(tracking) > 80:
+        raise InvalidInput(
+            _("Enter the tracking reference (up to 80 characters)."), field="tracking_ref"
+        )
+    order = _locked(order)
+    now = timezone.now()
+    release_at = now + timedelta(days=settings.ESCROW_AUTO_RELEASE_DAYS)
+    order_move(
+        order,
+        OrderStatus.SHIPPED,
+        actor=actor,
+        reason=tracking,
+        tracking_ref=tracking,
+        shipped_at=now,
+        auto_release_at=release_at,
+    )
+    defer(order_auto_release_task, order.pk, run_after=release_at)
+    return order
+
+
+@transaction.atomic
+def order_confirm_receipt(*, order: Order, actor: User) -> Order:
+    """The buyer has the goods: release the escrow to the seller, less the commission."""
+    _as_buyer(order, actor)
+    order = _locked(order)
+    if order.status != OrderStatus.SHIPPED:
+        raise TransitionNotAllowed(order_id=order.pk, from_status=order.status)
+    return _release(order, actor=actor, reason=_("received"), key=f"order:{order.pk}:release")
+
+
+@transaction.atomic
+def order_extend(*, order: Order, actor: User, days: int) -> Order:
+    """The buyer needs more time before the automatic release: once, by 3, 5, 7 or 10 days."""
+    _as_buyer(order, actor)
+    if days not in settings.ESCROW_EXTENSION_DAYS:
+        raise InvalidInput(_("Choose 3, 5, 7 or 10 days."), field="days")
+    order = _locked(order)
+    if order.status != OrderStatus.SHIPPED or order.auto_release_at is None:
+        raise TransitionNotAllowed(order_id=order.pk, from_status=order.status)
+    new_time = order.auto_release_at + timedelta(days=days)
+    moved = Order.objects.filter(pk=order.pk, status=OrderStatus.SHIPPED, extended_days=0).update(
+        extended_days=days, auto_release_at=new_time
+    )
+    if moved != 1:
+        raise TransitionNotAllowed(
+            _("The release date can be extended only once."), order_id=order.pk
+        )
+    order.extended_days, order.auto_release_at = days, new_time
+    order_event(
+        order,
+        from_status=order.status,
+        to_status=order.status,
+        actor=actor,
+        reason=f"extended by {days} days",
+    )
+    defer(order_auto_release_task, order.pk, run_after=new_time)
+    return order
+
+
+@transaction.atomic
+def order_dispute_open(*, order: Order, actor: User, reason: str, details: str) -> Dispute:
+    """The buyer disputes a paid or shipped order: the escrow is frozen until staff decide."""
+    _as_buyer(order, actor)
+    if reason not in DisputeReason.values:
+        raise InvalidInput(_("Choose what went wrong."), field="reason")
+    text = details.strip()
+    if not text or len(text) > 2000:
+        raise InvalidInput(_("Say what happened (up to 2,000 characters)."), field="details")
+    order = _locked(order)
+    order_move(order, OrderStatus.DISPUTED, actor=actor, reason=f"{reason}: {text[:300]}")
+    return Dispute.objects.create(order=order, opened_by=actor, reason=reason, details=text)
+
+
+@transaction.atomic
+def dispute_refund_by_seller(*, order: Order, actor: User) -> Order:
+    """The seller accepts the buyer's complaint and refunds in full."""
+    _as_seller(order, actor)
+    order = _locked(order)
+    if order.status != OrderStatus.DISPUTED:
+        raise TransitionNotAllowed(order_id=order.pk, from_status=order.status)
+    _decide(order, actor, DisputeDecision.REFUND, None, _("the seller agreed to refund"))
+    return _refund(order, actor=actor, reason=_("the seller agreed to refund"))
+
+
+@transaction.atomic
+def dispute_decide(
+    *,
+    order: Order,
+    actor: User,
+    decision: str,
+    note: str,
+    buyer_share_minor: int | None = None,
+) -> Order:
+    """Staff end a dispute: release to the seller, refund the buyer, or share the money.
+
+    A share gives ``buyer_share_minor`` (in the shop's currency, more than zero and less than
+    the total) back to the buyer and the rest, less its part of the commission, to the seller.
+    """
+    if not actor.is_staff:
+        raise PermissionDenied()
+    if decision not in DisputeDecision.values:
+        raise InvalidInput(_("Choose a decision."), field="decision")
+    text = note.strip()
+    if not text or len(text) > 2000:
+        raise InvalidInput(_("Write down the reason for the decision."), field="note")
+    order = _locked(order)
+    if order.status != OrderStatus.DISPUTED:
+        raise TransitionNotAllowed(order_id=order.pk, from_status=order.status)
+    if decision == DisputeDecision.RELEASE:
+        _decide(order, actor, decision, 0, text)
+        return _release(order, actor=actor, reason=text, key=f"order:{order.pk}:release")
+    if decision == DisputeDecision.REFUND:
+        _decide(order, actor, decision, order.total_minor, text)
+        return _refund(order, actor=actor, reason=text)
+    share = buyer_share_minor
+    if isinstance(share, bool) or not isinstance(share, int) or not 0 < share < order.total_minor:
+        raise InvalidInput(
+            _("The buyer's share must be more than zero and less than the order total."),
+            field="buyer_share",
+        )
+    _decide(order, actor, decision, share, text)
+    released, refunded = settle(
+        order,
+        to_buyer=share,
+        key=f"order:{order.pk}:split",
+        description=f"Order {order.number} shared",
+    )
+    return order_move(
+        order,
+        OrderStatus.SETTLED,
+        actor=actor,
+        reason=text,
+        released_minor=released,
+        refunded_minor=refunded,
+        closed_at=timezone.now(),
+    )
+
+
+def _decide(order: Order, actor: User, decision: str, buyer_share: int | None, note: str) -> None:
+    moved = Dispute.objects.filter(order=order, decision="").update(
+        decision=decision,
+        buyer_share_minor=buyer_share,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        note=note[:2000],
+    )
+    if moved != 1:
+        raise TransitionNotAllowed(order_id=order.pk)
+
+
+# -- time --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def order_auto_release(*, order_id: int, now: datetime | None = None) -> Order | None:
+    """Release a shipped order's escrow once its release date has passed. Idempotent.
+
+    A disputed order is not released (the dispute froze the clock); an extended one waits for
+    its new date (the extension enqueued its own task).
+    """
+    order = orders_qs_for_update(pk=order_id).first()
+    if order is None or order.status != OrderStatus.SHIPPED or order.auto_release_at is None:
+        return order
+    if (now or timezone.now()) < order.auto_release_at:
+        return order
+    return _release(
+        order,
+        actor=None,
+        reason=_("released automatically %(days)s days after shipping")
+        % {"days": settings.ESCROW_AUTO_RELEASE_DAYS + order.extended_days},
+        key=f"order:{order.pk}:release",
+    )

@@ -1,0 +1,58 @@
+"""Order statuses and the moves allowed between them (STYLE.md section 5)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrderStatus(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", _("Waiting for payment")
+    PAID = "paid", _("Paid, money held in escrow")
+    SHIPPED = "shipped", _("Shipped, money held until received")
+    COMPLETED = "completed", _("Received, money released to the seller")
+    CANCELLED = "cancelled", _("Cancelled before payment")
+    REFUNDED = "refunded", _("Refunded to the buyer")
+    DISPUTED = "disputed", _("Disputed, money frozen until staff decide")
+    SETTLED = "settled", _("Dispute settled, money shared")
+
+
+TRANSITIONS: Final[Mapping[str, frozenset[str]]] = {
+    OrderStatus.PENDING_PAYMENT: frozenset({OrderStatus.PAID, OrderStatus.CANCELLED}),
+    OrderStatus.PAID: frozenset({OrderStatus.SHIPPED, OrderStatus.REFUNDED, OrderStatus.DISPUTED}),
+    OrderStatus.SHIPPED: frozenset({OrderStatus.COMPLETED, OrderStatus.DISPUTED}),
+    OrderStatus.DISPUTED: frozenset(
+        {OrderStatus.COMPLETED, OrderStatus.REFUNDED, OrderStatus.SETTLED}
+    ),
+    OrderStatus.COMPLETED: frozenset(),
+    OrderStatus.CANCELLED: frozenset(),
+    OrderStatus.REFUNDED: frozenset(),
+    OrderStatus.SETTLED: frozenset(),
+}
+
+# Statuses in which the order's escrow account holds the whole order total.
+HELD: Final = frozenset({OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DISPUTED})
+CLOSED: Final = frozenset(
+    {OrderStatus.COMPLETED, OrderStatus.CANCELLED, OrderStatus.REFUNDED, OrderStatus.SETTLED}
+)
+
+
+class DeliveryMethod(models.TextChoices):
+    ADDRESS = "address", _("Delivery to an address")
+    PICKUP = "pickup", _("Pickup at a village service centre")
+
+
+class DisputeReason(models.TextChoices):
+    NOT_RECEIVED = "not_received", _("Not received")
+    NOT_AS_DESCRIBED = "not_as_described", _("Not as described")
+    DAMAGED = "damaged", _("Arrived damaged")
+    OTHER = "other", _("Something else")
+
+
+class DisputeDecision(models.TextChoices):
+    RELEASE = "release", _("Release the money to the seller")
+    REFUND = "refund", _("Refund the buyer in full")
+    SPLIT = "split", _("Share the money")

@@ -1,0 +1,21 @@
+"""Background tasks of the orders app: thin and idempotent (load by id, call a service)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def checkout_expire_task(checkout_id: int) -> None:
+    """Cancel a checkout not paid in time and return its stock."""
+    from sokoni.orders.services.checkout import checkout_expire
+
+    checkout_expire(checkout_id=checkout_id)
+
+
+@task()
+def order_auto_release_task(order_id: int) -> None:
+    """Release a shipped order's escrow when its release date has come."""
+    from sokoni.orders.services.lifecycle import order_auto_release
+
+    order_auto_release(order_id=order_id)

@@ -1,0 +1,103 @@
+"""Payouts: money leaves a seller's wallet for their mobile-money number.
+
+Requesting moves the amount from the wallet into "payouts in transit" at once (so it cannot be
+paid out twice); the provider is called afterwards by a task, outside any transaction. If the
+provider refuses, the money goes back to the wallet; if it accepts, it leaves the platform.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sokoni.accounts.models import User
+from sokoni.core.money import Money
+from sokoni.core.tasks import defer
+from sokoni.payments.codes import PAYOUTS_IN_TRANSIT, payout_clearing, wallet_of
+from sokoni.payments.errors import PayoutInvalid
+from sokoni.payments.gateways import payout_gateway
+from sokoni.payments.models import AccountKind, Payout, PayoutEvent
+from sokoni.payments.services.ledger import Line, journal_post
+from sokoni.payments.states import PAYOUT_TRANSITIONS, PayoutStatus
+from sokoni.payments.tasks import payout_send_task
+
+
+@transaction.atomic
+def payout_request(*, owner: User, amount: Money, phone: str) -> Payout:
+    """Take ``amount`` from the owner's wallet and send it to ``phone`` (an E.164 number).
+
+    Raises ``InsufficientFunds`` when the wallet holds less; nothing is then written.
+    """
+    if amount.minor <= 0:
+        raise PayoutInvalid(_("Enter an amount above zero."), field="amount")
+    if not phone:
+        raise PayoutInvalid(_("Enter the phone number to send the money to."), field="phone")
+    payout = Payout.objects.create(
+        owner=owner,
+        amount_minor=amount.minor,
+        currency=amount.currency,
+        phone=phone,
+        provider=payout_gateway().code,
+    )
+    journal_post(
+        idempotency_key=f"payout:{payout.pk}:request",
+        lines=[
+            Line(wallet_of(owner.pk), AccountKind.WALLET, amount.currency, -amount.minor, owner),
+            Line(PAYOUTS_IN_TRANSIT, AccountKind.PAYOUT, amount.currency, amount.minor),
+        ],
+        description=f"Payout {payout.pk} to {phone}",
+        reference=f"payout:{payout.pk}",
+    )
+    PayoutEvent.objects.create(payout=payout, to_status=payout.status, actor=owner)
+    defer(payout_send_task, payout.pk)
+    return payout
+
+
+def payout_send(*, payout_id: int) -> Payout:
+    """Call the payout provider for a requested payout and record what it said. Idempotent."""
+    payout = Payout.objects.get(pk=payout_id)
+    if payout.status != PayoutStatus.REQUESTED:
+        return payout
+    result = payout_gateway().send(payout)
+    return payout_settle(
+        payout_id=payout.pk, ok=result.ok, provider_ref=result.provider_ref, message=result.message
+    )
+
+
+@transaction.atomic
+def payout_settle(*, payout_id: int, ok: bool, provider_ref: str, message: str = "") -> Payout:
+    """Record the provider's answer: the money leaves, or returns to the wallet. Once."""
+    payout = Payout.objects.select_for_update().get(pk=payout_id)
+    to = PayoutStatus.PAID if ok else PayoutStatus.FAILED
+    if to not in PAYOUT_TRANSITIONS[PayoutStatus(payout.status)]:
+        return payout
+    moved = Payout.objects.filter(pk=payout.pk, status=payout.status).update(
+        status=to,
+        status_changed_at=timezone.now(),
+        provider_ref=provider_ref[:64],
+        failure_message=message[:200],
+    )
+    if moved != 1:
+        return payout
+    money = payout.amount_minor
+    transit = Line(PAYOUTS_IN_TRANSIT, AccountKind.PAYOUT, payout.currency, -money)
+    if ok:
+        other = Line(payout_clearing(payout.provider), AccountKind.CLEARING, payout.currency, money)
+        key, words = f"payout:{payout.pk}:sent", f"Payout {payout.pk} sent"
+    else:
+        other = Line(
+            wallet_of(payout.owner_id), AccountKind.WALLET, payout.currency, money, payout.owner
+        )
+        key, words = f"payout:{payout.pk}:returned", f"Payout {payout.pk} failed, returned"
+    journal_post(
+        idempotency_key=key,
+        lines=[transit, other],
+        description=words,
+        reference=f"payout:{payout.pk}",
+    )
+    PayoutEvent.objects.create(
+        payout=payout, from_status=payout.status, to_status=to, note=message[:300]
+    )
+    payout.refresh_from_db()
+    return payout
