@@ -13,6 +13,7 @@ admin.site.site_title = _("Sokoni")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("payments/", include("sokoni.payments.urls")),
     path("i18n/setlang/", home.set_language, name="set_language"),
     path("healthz", home.healthz, name="healthz"),
 ]
@@ -23,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("sokoni.accounts.urls")),
     path("villages/", include("sokoni.villages.urls")),
     path("seller/", include("sokoni.catalog.urls")),
+    path("", include("sokoni.orders.urls")),
     path("", include("sokoni.web.urls")),
     prefix_default_language=False,
 )

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from sokoni.accounts.models import User
 from sokoni.payments import registry
-from sokoni.payments.models import NEVER_NEGATIVE, JournalTransaction, LedgerAccount, Posting
+from sokoni.payments.codes import wallet_of
+from sokoni.payments.models import (
+    NEVER_NEGATIVE,
+    JournalTransaction,
+    LedgerAccount,
+    Payout,
+    Posting,
+)
 
 
 def account_balance(*, code: str, currency: str) -> int:
@@ -56,3 +64,25 @@ def ledger_problems() -> list[str]:
     for check in registry.ledger_checks():
         problems += check()
     return problems
+
+
+def wallet_balances(user: User) -> list[tuple[str, int]]:
+    """The user's wallet balance in each currency they hold one in: [(currency, minor)]."""
+    return list(
+        LedgerAccount.objects.filter(code=wallet_of(user.pk))
+        .order_by("currency")
+        .values_list("currency", "balance_minor")
+    )
+
+
+def wallet_movements(user: User) -> QuerySet[Posting]:
+    """Every posting on the user's wallets, newest first, with its transaction."""
+    return (
+        Posting.objects.filter(account__code=wallet_of(user.pk))
+        .select_related("transaction")
+        .order_by("-transaction__created_at", "-pk")
+    )
+
+
+def payouts_for(user: User) -> QuerySet[Payout]:
+    return Payout.objects.filter(owner=user).order_by("-created_at", "-pk")

@@ -50,10 +50,13 @@ def pay(checkout: Checkout, tasks, phone: str = PAYS):
     intent = checkout_pay(
         checkout=checkout, actor=checkout.buyer, method=PaymentMethod.MOBILE_MONEY, phone=phone
     )
-    tasks.run(now=timezone.now() + timezone.timedelta(seconds=30), only={
-        "sandbox_mobile_answer",
-        "sandbox_deliver_callback",
-    })
+    tasks.run(
+        now=timezone.now() + timezone.timedelta(seconds=30),
+        only={
+            "sandbox_mobile_answer",
+            "sandbox_deliver_callback",
+        },
+    )
     intent.refresh_from_db()
     return intent
 
