@@ -25,22 +25,14 @@ from sokoni.catalog.models import (
     ShopEvent,
 )
 from sokoni.core.admin_actions import run_each, run_each_with_reason
+from sokoni.core.admin_readonly import ReadOnlyInline
 from sokoni.core.money import format_money
 
 
-class ShopEventInline(admin.TabularInline):
+class ShopEventInline(ReadOnlyInline):
     model = ShopEvent
-    extra = 0
-    can_delete = False
     fields = ("at", "actor", "from_status", "to_status", "reason")
-    readonly_fields = fields
     ordering = ("at", "pk")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Shop)

@@ -1,35 +1,27 @@
-"""The ledger in the admin: read-only (money moves only through the posting service)."""
+"""The ledger, payments and payouts in the admin: read-only (money moves only through services)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from sokoni.payments.models import FxRate, JournalTransaction, LedgerAccount, Posting
+from sokoni.core.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
+from sokoni.payments.models import (
+    FxRate,
+    JournalTransaction,
+    LedgerAccount,
+    PaymentEvent,
+    PaymentIntent,
+    Payout,
+    PayoutEvent,
+    Posting,
+    SandboxTransaction,
+    WebhookReceipt,
+)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class PostingInline(admin.TabularInline):
+class PostingInline(ReadOnlyInline):
     model = Posting
-    extra = 0
     fields = ("account", "amount_minor", "currency")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(LedgerAccount)
@@ -53,3 +45,55 @@ class FxRateAdmin(admin.ModelAdmin):
     list_display = ("as_of", "base", "quote", "rate", "source")
     list_filter = ("source", "base", "quote")
     date_hierarchy = "as_of"
+
+
+class PaymentEventInline(ReadOnlyInline):
+    model = PaymentEvent
+    fields = ("at", "kind", "from_status", "to_status", "actor", "note", "data")
+
+
+@admin.register(PaymentIntent)
+class PaymentIntentAdmin(ReadOnlyAdmin):
+    list_display = (
+        "reference",
+        "created_at",
+        "method",
+        "provider",
+        "status",
+        "amount_minor",
+        "currency",
+        "payer",
+        "purpose",
+        "purpose_id",
+    )
+    list_filter = ("status", "method", "provider", "currency")
+    search_fields = ("reference", "provider_ref", "payer__phone", "payer_phone")
+    date_hierarchy = "created_at"
+    inlines = (PaymentEventInline,)
+
+
+class PayoutEventInline(ReadOnlyInline):
+    model = PayoutEvent
+    fields = ("at", "from_status", "to_status", "actor", "note")
+
+
+@admin.register(Payout)
+class PayoutAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "created_at", "owner", "amount_minor", "currency", "phone", "status")
+    list_filter = ("status", "currency", "provider")
+    search_fields = ("owner__phone", "phone", "provider_ref")
+    inlines = (PayoutEventInline,)
+
+
+@admin.register(SandboxTransaction)
+class SandboxTransactionAdmin(ReadOnlyAdmin):
+    list_display = ("provider_ref", "provider", "reference", "amount_minor", "currency", "state")
+    list_filter = ("provider", "state")
+    search_fields = ("provider_ref", "reference")
+
+
+@admin.register(WebhookReceipt)
+class WebhookReceiptAdmin(ReadOnlyAdmin):
+    list_display = ("received_at", "provider", "event_id")
+    list_filter = ("provider",)
+    search_fields = ("event_id",)

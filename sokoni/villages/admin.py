@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from sokoni.accounts.models import User
 from sokoni.core.admin_actions import run_each, run_each_with_reason
+from sokoni.core.admin_readonly import ReadOnlyInline
 from sokoni.villages import services
 from sokoni.villages.models import ServiceCentre, Village, VillageEvent, VillagePhoto
 
@@ -31,20 +32,11 @@ class VillagePhotoInline(admin.TabularInline):
         return False
 
 
-class VillageEventInline(admin.TabularInline):
+class VillageEventInline(ReadOnlyInline):
     model = VillageEvent
-    extra = 0
-    can_delete = False
     fields = ("at", "actor", "action", "from_status", "to_status", "reason", "detail")
-    readonly_fields = fields
     ordering = ("at", "pk")
     verbose_name_plural = gettext_lazy("History")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 def _staff(request: HttpRequest) -> User:
