@@ -413,14 +413,18 @@ def checkout_expire(*, checkout_id: int, now: datetime | None = None) -> Checkou
 
 @transaction.atomic
 def checkout_cancel(*, checkout: Checkout, actor: User | None, reason: str) -> int:
-    """Cancel every order of the checkout still waiting for payment; return how many."""
-    locked = checkout_qs_for_update(checkout.pk).first()
-    if locked is None:
-        raise NotFound()
-    cancelled = orders_cancel_pending(checkout=locked, actor=actor, reason=reason)
+    """Cancel every order of the checkout still waiting for payment; return how many.
+
+    Payments still waiting are given up first: locks are taken payment, then checkout, then
+    orders, the same order as a payment succeeding, so the two cannot deadlock. A payment
+    that succeeds after this is refunded.
+    """
     pending = PaymentIntent.objects.filter(
         purpose=CHECKOUT_PURPOSE, purpose_id=checkout.pk, status=PaymentStatus.PENDING
     )
-    for intent_id in pending.values_list("pk", flat=True):
+    for intent_id in pending.order_by("pk").values_list("pk", flat=True):
         payment_cancel(intent_id=intent_id, actor=actor, note=reason)
-    return cancelled
+    locked = checkout_qs_for_update(checkout.pk).first()
+    if locked is None:
+        raise NotFound()
+    return orders_cancel_pending(checkout=locked, actor=actor, reason=reason)
