@@ -1,0 +1,204 @@
+"""The cart page and its forms: add, change a quantity, remove.
+
+Before logging in the cart lives in the session, after in the database; both are checked by
+the same service rules, so the pages treat them alike. Refusals (sold out, not enough, own
+product, a bad quantity) come back as messages and change nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sokoni.accounts.models import User
+from sokoni.catalog.models import Product, Shop
+from sokoni.core.errors import DomainError
+from sokoni.orders import selectors
+from sokoni.orders.errors import InvalidQuantity, UnknownProduct
+from sokoni.orders.forms import CartLineForm, CartRemoveForm
+from sokoni.orders.services.cart import (
+    cart_add,
+    cart_remove,
+    session_cart,
+    session_cart_add,
+    session_cart_remove,
+)
+from sokoni.orders.views.common import safe_next
+
+
+@dataclass
+class CartLine:
+    product: Product
+    quantity: int
+    problem: str = ""
+
+    @property
+    def line_total(self) -> int:
+        return self.product.price_minor * self.quantity
+
+
+@dataclass
+class CartGroup:
+    """The lines of one shop: they become one order, with the shop's delivery fee."""
+
+    shop: Shop
+    lines: list[CartLine] = field(default_factory=list)
+
+    @property
+    def currency(self) -> str:
+        return self.shop.currency
+
+    @property
+    def subtotal(self) -> int:
+        return sum(line.line_total for line in self.lines)
+
+    @property
+    def shipping(self) -> int:
+        return self.shop.shipping_fee_minor
+
+    @property
+    def total(self) -> int:
+        return self.subtotal + self.shipping
+
+
+def _problem(product: Product, quantity: int) -> str:
+    if not product.is_listed:
+        return _("No longer for sale: remove it to check out.")
+    if product.stock == 0:
+        return _("Sold out: remove it to check out.")
+    if quantity > product.stock:
+        return _("Only %(count)s left in stock: lower the quantity.") % {"count": product.stock}
+    return ""
+
+
+def _user_or_none(request: HttpRequest) -> User | None:
+    user = request.user
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
+def cart_lines(request: HttpRequest) -> list[CartLine]:
+    """The lines of the visitor's cart: the account's, or the session's before logging in."""
+    user = _user_or_none(request)
+    if user is not None:
+        pairs = [(item.product, item.quantity) for item in selectors.cart_items(user)]
+    else:
+        wanted = session_cart(request)
+        products = Product.objects.filter(pk__in=list(wanted)).select_related("shop").in_bulk()
+        pairs = [(products[pk], qty) for pk, qty in wanted.items() if pk in products]
+    return [CartLine(product, quantity, _problem(product, quantity)) for product, quantity in pairs]
+
+
+def cart_groups(lines: list[CartLine]) -> list[CartGroup]:
+    """Lines grouped by shop, in the order the shops first appear."""
+    groups: dict[int, CartGroup] = {}
+    for line in lines:
+        shop = line.product.shop
+        groups.setdefault(shop.pk, CartGroup(shop)).lines.append(line)
+    return list(groups.values())
+
+
+@require_http_methods(["GET", "HEAD"])
+def cart_page(request: HttpRequest) -> HttpResponse:
+    groups = cart_groups(cart_lines(request))
+    return render(
+        request,
+        "orders/cart.html",
+        {
+            "groups": groups,
+            "has_problems": any(line.problem for group in groups for line in group.lines),
+        },
+    )
+
+
+def _put(request: HttpRequest, product_id: int, quantity: int, *, replace: bool) -> str:
+    """Put a product in the visitor's cart; return its name for the message."""
+    user = _user_or_none(request)
+    if user is not None:
+        item = cart_add(user=user, product_id=product_id, quantity=quantity, replace=replace)
+        return item.product.name
+    session_cart_add(request, product_id=product_id, quantity=quantity, replace=replace)
+    return str(Product.objects.filter(pk=product_id).values_list("name", flat=True).first())
+
+
+def _line_form(request: HttpRequest) -> CartLineForm | None:
+    form = CartLineForm(request.POST)
+    if form.is_valid():
+        return form
+    if "product_id" in form.errors:
+        messages.error(request, str(UnknownProduct.default_message))
+    else:
+        messages.error(request, str(InvalidQuantity.default_message))
+    return None
+
+
+@require_POST
+def cart_add_view(request: HttpRequest) -> HttpResponse:
+    """Add to the cart from a product page, then go back there with a message."""
+    cart_url = reverse("orders:cart")
+    form = _line_form(request)
+    if form is None:
+        return HttpResponseRedirect(safe_next(request, cart_url))
+    try:
+        name = _put(
+            request,
+            form.cleaned_data["product_id"],
+            form.cleaned_data["quantity"],
+            replace=False,
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Added to your cart: %(name)s.") % {"name": name})
+    return HttpResponseRedirect(safe_next(request, cart_url))
+
+
+@require_POST
+def cart_update_view(request: HttpRequest) -> HttpResponse:
+    """Set the quantity of a cart line."""
+    form = _line_form(request)
+    if form is not None:
+        try:
+            name = _put(
+                request,
+                form.cleaned_data["product_id"],
+                form.cleaned_data["quantity"],
+                replace=True,
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Quantity changed: %(name)s.") % {"name": name})
+    return HttpResponseRedirect(reverse("orders:cart"))
+
+
+@require_POST
+def cart_remove_view(request: HttpRequest) -> HttpResponse:
+    form = CartRemoveForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise UnknownProduct()
+        product_id = form.cleaned_data["product_id"]
+        user = _user_or_none(request)
+        if user is None:
+            session_cart_remove(request, product_id=product_id)
+        else:
+            item_id = (
+                selectors.cart_items(user)
+                .filter(product_id=product_id)
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if item_id is None:
+                raise UnknownProduct()
+            cart_remove(user=user, item_id=item_id)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Removed from your cart."))
+    return HttpResponseRedirect(reverse("orders:cart"))

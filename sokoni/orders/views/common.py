@@ -1,0 +1,96 @@
+"""Helpers shared by the order pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from sokoni.accounts.models import User
+from sokoni.core.errors import NotFound
+from sokoni.core.text import parse_positive_int
+from sokoni.orders.models import Order
+from sokoni.orders.states import OrderStatus
+
+T = TypeVar("T")
+PER_PAGE = 25
+
+
+def user_of(request: HttpRequest) -> User:
+    """The signed-in user (the views using it are behind ``login_required``)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404
+    return user
+
+
+def visible(load: Callable[[], T]) -> T:
+    """Call a permission-scoped selector; what the user may not see is a 404."""
+    try:
+        return load()
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def post_only(request: HttpRequest) -> HttpResponse | None:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    return None
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """The ``next`` address posted with a form, when it stays on this site."""
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def page_of(request: HttpRequest, rows: QuerySet[Any], per_page: int = PER_PAGE) -> Page:
+    return Paginator(rows, per_page).get_page(parse_positive_int(request.GET.get("page"), 1))
+
+
+def filter_query(request: HttpRequest) -> str:
+    """The current filters as a query string for the pager links (without the page)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: datetime
+    from_label: str
+    to_label: str
+    who: str
+    reason: str
+
+
+def history(order: Order) -> list[HistoryRow]:
+    """The order's events in words: when, from what to what, who, why."""
+    labels = dict(OrderStatus.choices)
+    rows = []
+    for event in order.events.all():
+        if event.actor is None:
+            who = _("Sokoni, automatically")
+        else:
+            who = event.actor.name or event.actor.phone
+        rows.append(
+            HistoryRow(
+                at=event.at,
+                from_label=str(labels.get(event.from_status, "")),
+                to_label=str(labels.get(event.to_status, event.to_status)),
+                who=who,
+                reason=event.reason,
+            )
+        )
+    return rows

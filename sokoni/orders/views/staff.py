@@ -1,0 +1,119 @@
+"""Staff decide disputes; service-centre operators take cash for waiting payments.
+
+Both areas answer 404 to anyone else, as if they did not exist.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from sokoni.accounts.models import User
+from sokoni.catalog.forms import apply_domain_error, parse_price
+from sokoni.core.errors import DomainError
+from sokoni.core.money import format_money
+from sokoni.orders import selectors
+from sokoni.orders.forms import CashForm, DecisionForm
+from sokoni.orders.models import Dispute, Order
+from sokoni.orders.services.lifecycle import dispute_decide
+from sokoni.orders.views.common import history, user_of, visible
+from sokoni.payments.errors import UnknownPayment
+from sokoni.payments.services.intents import payment_confirm_cash
+from sokoni.villages.models import ServiceCentre
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def dispute_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    orders = visible(lambda: list(selectors.disputes_open(user)))
+    return render(request, "orders/dispute_list.html", {"orders": orders})
+
+
+def _disputed(user: User, pk: int) -> tuple[Order, Dispute]:
+    order = visible(lambda: selectors.order_get_for_staff(user, pk))
+    dispute = Dispute.objects.filter(order=order).select_related("opened_by", "decided_by").first()
+    if dispute is None:
+        raise Http404
+    return order, dispute
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    order, dispute = _disputed(user, pk)
+    form = DecisionForm(request.POST if request.method == "POST" else None, currency=order.currency)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            dispute_decide(
+                order=order,
+                actor=user,
+                decision=data["decision"],
+                note=data["note"],
+                buyer_share_minor=data["buyer_share"],
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Decided. The money has moved as you decided."))
+            return redirect("orders:dispute_detail", pk=order.pk)
+    return render(
+        request,
+        "orders/dispute_detail.html",
+        {
+            "order": order,
+            "checkout": order.checkout,
+            "dispute": dispute,
+            "lines": list(order.lines.all()),
+            "history": history(order),
+            "form": form,
+        },
+    )
+
+
+def _operated_centres(user: User) -> list[ServiceCentre]:
+    return list(ServiceCentre.objects.filter(operator=user).order_by("name", "pk"))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def agent_cash(request: HttpRequest) -> HttpResponse:
+    """Cash payments waiting at the operator's centres, and confirming cash received."""
+    user = user_of(request)
+    centres = _operated_centres(user)
+    if not centres:
+        raise Http404
+    due = list(selectors.cash_due_for_operator(user).select_related("payer"))
+    form = CashForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["reference"].strip().upper().replace(" ", "").replace("-", "")
+        intent = next((i for i in due if i.reference == code), None)
+        try:
+            if intent is None:
+                raise UnknownPayment(field="reference")
+            amount = parse_price(form.cleaned_data["amount"], intent.currency)
+            payment_confirm_cash(reference=code, operator=user, amount_minor=amount)
+        except ValidationError as error:
+            form.add_error("amount", error)
+        except DomainError as exc:
+            field = exc.field or ("amount" if exc.code == "payments.mismatch" else None)
+            form.add_error(field if field in form.fields else None, str(exc.message))
+        else:
+            money = format_money(
+                intent.amount_minor, intent.currency, translation.get_language() or "en"
+            )
+            messages.success(
+                request,
+                _("Cash received: %(amount)s for %(reference)s. The order is paid.")
+                % {"amount": money, "reference": intent.reference},
+            )
+            return redirect("orders:agent_cash")
+    return render(request, "orders/agent_cash.html", {"centres": centres, "due": due, "form": form})
