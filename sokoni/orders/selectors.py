@@ -89,7 +89,7 @@ def order_get_for_staff(user: User, order_id: Any) -> Order:
     order = (
         Order.objects.filter(pk=_valid_id(order_id))
         .select_related(*ORDER_RELATED, "buyer", "shop__owner")
-        .prefetch_related("lines", "events")
+        .prefetch_related("lines", Prefetch("events", OrderEvent.objects.select_related("actor")))
         .first()
     )
     if order is None:

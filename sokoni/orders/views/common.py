@@ -17,6 +17,7 @@ from sokoni.accounts.models import User
 from sokoni.core.errors import NotFound
 from sokoni.core.text import parse_positive_int
 from sokoni.orders.models import Order
+from sokoni.orders.reasons import reason_label
 from sokoni.orders.states import OrderStatus
 
 T = TypeVar("T")
@@ -90,7 +91,7 @@ def history(order: Order) -> list[HistoryRow]:
                 from_label=str(labels.get(event.from_status, "")),
                 to_label=str(labels.get(event.to_status, event.to_status)),
                 who=who,
-                reason=event.reason,
+                reason=reason_label(event.reason),
             )
         )
     return rows
