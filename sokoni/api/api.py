@@ -2,7 +2,8 @@
 
 Every error is JSON ``{"detail": ...}`` with a 4xx status: validation errors (422), malformed
 bodies (400), unknown or private objects (404), bad credentials (401), throttling (429) and
-domain errors, mapped from their dotted codes by ``STATUS_BY_CODE``.
+domain errors, mapped from their dotted codes by ``STATUS_BY_CODE`` (the one 5xx there is a
+payment provider that does not answer: 503, try again).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Path, Query
+from ninja import NinjaAPI, Path, Query, Router
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.throttling import AnonRateThrottle
@@ -28,6 +29,7 @@ from sokoni.accounts.models import User
 from sokoni.accounts.selectors import user_for_token
 from sokoni.accounts.services import api_token_issue
 from sokoni.api.errors import UnknownFilter
+from sokoni.api.orders import router as orders_router
 from sokoni.api.schemas import (
     ErrorOut,
     MeOut,
@@ -87,6 +89,18 @@ STATUS_BY_CODE: Final[dict[str, int]] = {
     "accounts.invalid_credentials": 401,
     "accounts.login_throttled": 429,
     "api.unknown_filter": 400,
+    "api.idempotency_key_invalid": 400,
+    "core.invalid_amount": 422,
+    "core.currency_mismatch": 422,
+    "orders.idempotency_key_reused": 422,
+    "payments.fx_rate_missing": 422,
+    "payments.insufficient_funds": 409,
+    "payments.payout_invalid": 422,
+    "payments.not_pending": 409,
+    "payments.mismatch": 422,
+    "payments.unknown_payment": 404,
+    "payments.declined": 402,
+    "payments.provider_unavailable": 503,
 }
 
 
@@ -282,8 +296,15 @@ def me(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-# Last: any other path under /api/v1/ is a JSON 404, not the site's HTML page.
-@api.api_operation(
+# The cart, checkout, orders and wallet (issue 3), all behind a bearer token.
+api.add_router("", orders_router, auth=bearer)
+
+# Last (routers answer in the order they were added): any other path under /api/v1/ is a
+# JSON 404, not the site's HTML page.
+fallback = Router()
+
+
+@fallback.api_operation(
     ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:path}", include_in_schema=False
 )
 def not_found(request: HttpRequest, path: str) -> HttpResponse:
@@ -309,15 +330,17 @@ def _path_params(path: str) -> list[str]:
     return [item.strip("{}").split(":")[-1] for item in re.findall(r"{[^}]*}", path)]
 
 
-def _refuse_other_methods() -> None:
+def _refuse_other_methods(router: Router) -> None:
     """Answer a wrong method on a known path with a JSON 405, like every other API error."""
     everything = ("GET", "POST", "PUT", "PATCH", "DELETE")
-    for path, view in list(api.default_router.path_operations.items()):
+    for path, view in list(router.path_operations.items()):
         allowed = sorted({method for op in view.operations for method in op.methods})
         others = [method for method in everything if method not in allowed]
-        if others and path != "/{path:path}":
+        if others:
             view_func = _method_not_allowed(allowed, path)
-            api.api_operation(others, path, include_in_schema=False)(view_func)
+            router.api_operation(others, path, include_in_schema=False, auth=None)(view_func)
 
 
-_refuse_other_methods()
+_refuse_other_methods(api.default_router)
+_refuse_other_methods(orders_router)
+api.add_router("", fallback)

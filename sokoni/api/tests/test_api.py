@@ -378,6 +378,20 @@ def test_the_openapi_document_describes_every_endpoint(client, db):
         "/api/v1/products/{product_id}",
         "/api/v1/auth/token",
         "/api/v1/me",
+        "/api/v1/cart/items",
+        "/api/v1/cart/items/{item_id}",
+        "/api/v1/checkout",
+        "/api/v1/checkout/{checkout_id}",
+        "/api/v1/checkout/{checkout_id}/pay",
+        "/api/v1/orders",
+        "/api/v1/orders/{order_id}",
+        "/api/v1/orders/{order_id}/cancel",
+        "/api/v1/orders/{order_id}/ship",
+        "/api/v1/orders/{order_id}/confirm-receipt",
+        "/api/v1/orders/{order_id}/extend",
+        "/api/v1/orders/{order_id}/dispute",
+        "/api/v1/wallet",
+        "/api/v1/wallet/payouts",
     }
     assert "BearerAuth" in document["components"]["securitySchemes"]
     price = document["components"]["schemas"]["MoneyOut"]["properties"]

@@ -230,7 +230,7 @@ def test_wallet_shows_balance_and_every_movement(client, tasks):
     text = text_of(page)
     assert page.status_code == 200
     assert page.context["balances"] == [("KES", 237_500)]
-    assert f"Order {order.number} released +KES2,375.00" in text
+    assert f"Order {order.number}: money released to you +KES2,375.00" in text
     assert f'value="{seller.phone[:4]}' in page.content.decode()  # the phone is offered
 
 
