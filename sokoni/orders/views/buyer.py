@@ -30,7 +30,15 @@ from sokoni.orders.services.lifecycle import (
     order_extend,
 )
 from sokoni.orders.states import OrderStatus
-from sokoni.orders.views.common import filter_query, history, page_of, post_only, user_of, visible
+from sokoni.orders.views.common import (
+    filter_query,
+    history,
+    order_action,
+    page_of,
+    post_only,
+    user_of,
+    visible,
+)
 
 
 @login_required
@@ -85,16 +93,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _act(
     request: HttpRequest, pk: int, action: Callable[[User, Order], Any], done: str
 ) -> HttpResponse:
-    user, order = _order(request, pk)
-    if refused := post_only(request):
-        return refused
-    try:
-        action(user, order)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, done)
-    return redirect("orders:order_detail", pk=order.pk)
+    return order_action(request, lambda: _order(request, pk), action, done, "orders:order_detail")
 
 
 @login_required

@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from sokoni.accounts.models import User
-from sokoni.core.errors import NotFound
+from sokoni.core.errors import DomainError, NotFound
 from sokoni.core.text import parse_positive_int
 from sokoni.orders.models import Order
 from sokoni.orders.reasons import reason_label
@@ -44,6 +46,30 @@ def post_only(request: HttpRequest) -> HttpResponse | None:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     return None
+
+
+def order_action(
+    request: HttpRequest,
+    load: Callable[[], tuple[User, Order]],
+    action: Callable[[User, Order], Any],
+    done: str,
+    back: str,
+) -> HttpResponse:
+    """POST-only: run a service on an order the user may see; report the outcome as a message.
+
+    ``load`` is the permission check (it raises NotFound -> 404 for anyone else's order);
+    a refusal from the service changes nothing and is shown as an error message.
+    """
+    user, order = load()
+    if refused := post_only(request):
+        return refused
+    try:
+        action(user, order)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, done)
+    return redirect(back, pk=order.pk)
 
 
 def safe_next(request: HttpRequest, default: str) -> str:

@@ -25,7 +25,15 @@ from sokoni.orders.forms import PayoutForm, ShipForm, StatusFilterForm
 from sokoni.orders.models import Order
 from sokoni.orders.services.lifecycle import dispute_refund_by_seller, order_cancel, order_ship
 from sokoni.orders.states import OrderStatus
-from sokoni.orders.views.common import filter_query, history, page_of, post_only, user_of, visible
+from sokoni.orders.views.common import (
+    filter_query,
+    history,
+    order_action,
+    page_of,
+    post_only,
+    user_of,
+    visible,
+)
 from sokoni.payments.errors import InsufficientFunds
 from sokoni.payments.selectors import payouts_for, wallet_balances, wallet_movements
 from sokoni.payments.services.payouts import payout_request
@@ -107,16 +115,7 @@ def seller_ship_view(request: HttpRequest, pk: int) -> HttpResponse:
 def _act(
     request: HttpRequest, pk: int, action: Callable[[User, Order], Any], done: str
 ) -> HttpResponse:
-    user, order = _order(request, pk)
-    if refused := post_only(request):
-        return refused
-    try:
-        action(user, order)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, done)
-    return redirect("orders:seller_order", pk=order.pk)
+    return order_action(request, lambda: _order(request, pk), action, done, "orders:seller_order")
 
 
 @login_required
