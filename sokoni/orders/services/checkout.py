@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from sokoni.accounts.models import User
 from sokoni.accounts.phones import normalize_phone
 from sokoni.catalog.models import Product, Shop
 from sokoni.catalog.selectors import commission_bp_for
-from sokoni.core.errors import InvalidInput, NotFound
+from sokoni.core.errors import DomainError, InvalidInput, NotFound
 from sokoni.core.money import Money, is_known_currency
 from sokoni.core.tasks import defer
 from sokoni.core.text import validate_no_control_characters
@@ -58,6 +59,10 @@ from sokoni.villages.models import ServiceCentre
 from sokoni.villages.states import VillageStatus
 
 CHECKOUT_PURPOSE = "checkout"
+MAX_KEY = Checkout._meta.get_field("idempotency_key").max_length or 100
+MAX_HASH = Checkout._meta.get_field("request_hash").max_length or 64
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -116,10 +121,12 @@ def _delivery(delivery: Delivery) -> Delivery:
         raise InvalidInput(_("Enter the recipient's name."), field="recipient_name")
     try:
         validate_no_control_characters(name)
+    except ValidationError as error:
+        raise InvalidInput(error.messages[0], field="recipient_name") from error
+    try:
         phone = normalize_phone(delivery.recipient_phone)
     except ValidationError as error:
-        field = "recipient_phone" if name else "recipient_name"
-        raise InvalidInput(error.messages[0], field=field) from error
+        raise InvalidInput(error.messages[0], field="recipient_phone") from error
     address = delivery.address.strip()
     centre_id = None
     if delivery.method == DeliveryMethod.ADDRESS:
@@ -155,6 +162,8 @@ def checkout_place(
     With an ``idempotency_key``, a retry with the same request returns the first checkout and
     a different request with the same key is refused (``IdempotencyKeyReused``).
     """
+    if len(idempotency_key) > MAX_KEY or len(request_hash) > MAX_HASH:  # the columns' widths
+        raise InvalidInput(_("The Idempotency-Key is too long."), field="idempotency_key")
     if idempotency_key:
         existing = Checkout.objects.filter(buyer=buyer, idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -200,21 +209,7 @@ def _place(
         if product.shop.owner_id == buyer.pk:
             raise OwnProduct(field="product", product_id=product_id)
     for product_id in sorted(wanted):  # reserve in id order: no two checkouts deadlock
-        reserved = Product.objects.filter(pk=product_id, stock__gte=wanted[product_id]).update(
-            stock=F("stock") - wanted[product_id]
-        )
-        if reserved != 1:
-            product = products[product_id]
-            product.refresh_from_db(fields=["stock"])
-            raise NotEnoughStock(
-                _("Only %(count)s of %(name)s left in stock.")
-                % {"count": product.stock, "name": product.name}
-                if product.stock
-                else _("%(name)s is sold out.") % {"name": product.name},
-                field="quantity",
-                product_id=product_id,
-                available=product.stock,
-            )
+        _reserve(products[product_id], wanted[product_id])
     by_shop: dict[int, list[Product]] = defaultdict(list)
     for product_id in sorted(wanted):
         by_shop[products[product_id].shop_id].append(products[product_id])
@@ -243,6 +238,25 @@ def _place(
     cart_clear_products(user=buyer, product_ids=list(wanted))
     defer(checkout_expire_task, checkout.pk, run_after=reserved_until)
     return checkout
+
+
+def _reserve(product: Product, quantity: int) -> None:
+    """Take ``quantity`` off the product's stock, or refuse if fewer are left."""
+    reserved = Product.objects.filter(pk=product.pk, stock__gte=quantity).update(
+        stock=F("stock") - quantity
+    )
+    if reserved == 1:
+        return
+    product.refresh_from_db(fields=["stock"])
+    raise NotEnoughStock(
+        _("Only %(count)s of %(name)s left in stock.")
+        % {"count": product.stock, "name": product.name}
+        if product.stock
+        else _("%(name)s is sold out.") % {"name": product.name},
+        field="quantity",
+        product_id=product.pk,
+        available=product.stock,
+    )
 
 
 def _order_for_shop(
@@ -313,7 +327,7 @@ def checkout_pay(
     """
     if method not in PaymentMethod.values:
         raise InvalidInput(_("Choose how to pay."), field="method")
-    _check_payable(checkout)
+    due = _check_payable(checkout)
     pending = PaymentIntent.objects.filter(
         purpose=CHECKOUT_PURPOSE, purpose_id=checkout.pk, status=PaymentStatus.PENDING
     )
@@ -339,7 +353,7 @@ def checkout_pay(
     return payment_start(
         purpose=CHECKOUT_PURPOSE,
         purpose_id=checkout.pk,
-        amount=Money(checkout.total_minor, checkout.currency),
+        amount=Money(due, checkout.currency),
         method=method,
         payer=actor,
         payer_phone=payer_phone,
@@ -350,12 +364,17 @@ def checkout_pay(
     )
 
 
-def _check_payable(checkout: Checkout) -> None:
-    statuses = set(checkout.orders.values_list("status", flat=True))
+def _check_payable(checkout: Checkout) -> int:
+    """What is still due on the checkout: its orders waiting for payment, once none has been
+    paid (the orders cancelled one by one no longer count). Read from the database, so a
+    checkout object loaded before an order was cancelled never asks for the old total."""
+    rows = list(checkout.orders.values_list("status", "pay_total_minor"))
+    statuses = {status for status, _total in rows} - {OrderStatus.CANCELLED}
     if statuses != {OrderStatus.PENDING_PAYMENT}:
         raise CheckoutNotPayable()
     if timezone.now() >= checkout.reserved_until:
         raise CheckoutNotPayable()
+    return sum(total for status, total in rows if status == OrderStatus.PENDING_PAYMENT)
 
 
 def checkout_apply_payment(intent: PaymentIntent) -> bool:
@@ -406,7 +425,10 @@ def checkout_expire(*, checkout_id: int, now: datetime | None = None) -> Checkou
         purpose=CHECKOUT_PURPOSE, purpose_id=checkout.pk, status=PaymentStatus.PENDING
     )
     for intent_id in pending.values_list("pk", flat=True):
-        payment_refresh(intent_id=intent_id, note="last status query before expiry")
+        try:
+            payment_refresh(intent_id=intent_id, note="last status query before expiry")
+        except DomainError as error:  # the stock must come back even if the provider errs
+            log.warning("checkout %s: last status query failed: %s", checkout.pk, error.code)
     checkout_cancel(checkout=checkout, actor=None, reason="not paid in time")
     return checkout
 

@@ -257,7 +257,9 @@ def dispute_refund_by_seller(*, order: Order, actor: User) -> Order:
     order = _locked(order)
     if order.status != OrderStatus.DISPUTED:
         raise TransitionNotAllowed(order_id=order.pk, from_status=order.status)
-    _decide(order, actor, DisputeDecision.REFUND, None, _("the seller agreed to refund"))
+    _decide(
+        order, actor, DisputeDecision.REFUND, order.total_minor, _("the seller agreed to refund")
+    )
     return _refund(order, actor=actor, reason=_("the seller agreed to refund"))
 
 

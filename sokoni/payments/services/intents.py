@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sokoni.accounts.models import User
-from sokoni.core.errors import InvalidInput, NotFound
+from sokoni.core.errors import DomainError, InvalidInput, NotFound
 from sokoni.core.money import Money
 from sokoni.core.tasks import defer
 from sokoni.payments import registry
@@ -270,7 +270,10 @@ def payment_expire(*, intent_id: int, now: datetime | None = None) -> PaymentInt
         return intent
     if (now or timezone.now()) < intent.expires_at:
         return intent
-    intent = payment_refresh(intent_id=intent.pk, note="last status query")
+    try:
+        payment_refresh(intent_id=intent.pk, note="last status query")
+    except DomainError as error:  # a payment nobody can confirm must not block paying again
+        log.warning("payment %s: last status query failed: %s", intent.reference, error.code)
     with transaction.atomic():
         intent = PaymentIntent.objects.select_for_update().get(pk=intent_id)
         if intent.status == PaymentStatus.PENDING:

@@ -7,32 +7,41 @@ provider refuses, the money goes back to the wallet; if it accepts, it leaves th
 
 from __future__ import annotations
 
+import secrets
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sokoni.accounts.models import User
+from sokoni.accounts.phones import normalize_phone
 from sokoni.core.money import Money
 from sokoni.core.tasks import defer
 from sokoni.payments.codes import PAYOUTS_IN_TRANSIT, payout_clearing, wallet_of
-from sokoni.payments.errors import PayoutInvalid
+from sokoni.payments.errors import PayoutInvalid, ProviderUnavailable
 from sokoni.payments.gateways import payout_gateway
 from sokoni.payments.models import AccountKind, Payout, PayoutEvent
 from sokoni.payments.services.ledger import Line, journal_post
 from sokoni.payments.states import PAYOUT_TRANSITIONS, PayoutStatus
 from sokoni.payments.tasks import payout_send_task
 
+# The provider reference of a payout being sent (claimed by one worker, no answer yet).
+SENDING = "sending:"
+
 
 @transaction.atomic
 def payout_request(*, owner: User, amount: Money, phone: str) -> Payout:
-    """Take ``amount`` from the owner's wallet and send it to ``phone`` (an E.164 number).
+    """Take ``amount`` from the owner's wallet and send it to ``phone`` (stored in E.164).
 
     Raises ``InsufficientFunds`` when the wallet holds less; nothing is then written.
     """
     if amount.minor <= 0:
         raise PayoutInvalid(_("Enter an amount above zero."), field="amount")
-    if not phone:
-        raise PayoutInvalid(_("Enter the phone number to send the money to."), field="phone")
+    try:
+        phone = normalize_phone(phone)
+    except ValidationError as error:
+        raise PayoutInvalid(error.messages[0], field="phone") from error
     payout = Payout.objects.create(
         owner=owner,
         amount_minor=amount.minor,
@@ -55,11 +64,28 @@ def payout_request(*, owner: User, amount: Money, phone: str) -> Payout:
 
 
 def payout_send(*, payout_id: int) -> Payout:
-    """Call the payout provider for a requested payout and record what it said. Idempotent."""
+    """Call the payout provider for a requested payout and record what it said. Idempotent.
+
+    The payout is claimed before the provider is called (a conditional update of its empty
+    provider reference), so a task delivered twice, or two workers, never send the money
+    twice. A provider that could not be reached releases the claim for a retry; a claim whose
+    answer was lost otherwise (a crash) leaves the payout "sending" for a person to reconcile
+    with the provider, which is safer than paying twice.
+    """
     payout = Payout.objects.get(pk=payout_id)
     if payout.status != PayoutStatus.REQUESTED:
         return payout
-    result = payout_gateway().send(payout)
+    claim = f"{SENDING}{secrets.token_hex(8)}"
+    claimed = Payout.objects.filter(
+        pk=payout.pk, status=PayoutStatus.REQUESTED, provider_ref=""
+    ).update(provider_ref=claim)
+    if claimed != 1:
+        return Payout.objects.get(pk=payout.pk)
+    try:
+        result = payout_gateway().send(payout)
+    except ProviderUnavailable:
+        Payout.objects.filter(pk=payout.pk, provider_ref=claim).update(provider_ref="")
+        raise
     return payout_settle(
         payout_id=payout.pk, ok=result.ok, provider_ref=result.provider_ref, message=result.message
     )

@@ -10,8 +10,11 @@ from sokoni.payments.gateways.base import webhook_secret
 from sokoni.payments.models import PaymentIntent, WebhookReceipt
 from sokoni.payments.services.intents import payment_refresh
 from sokoni.payments.signatures import verify
+from sokoni.payments.states import PaymentStatus
 
 SIGNED_PROVIDERS = frozenset({"sandbox-mobile", "sandbox-card"})
+# A payment still in one of these after the status query has had no answer from its provider.
+WAITING = frozenset({PaymentStatus.PENDING, PaymentStatus.EXPIRED})
 
 
 def webhook_receive(*, provider: str, signature: str | None, body: bytes) -> str:
@@ -35,6 +38,10 @@ def webhook_receive(*, provider: str, signature: str | None, body: bytes) -> str
     if intent is None:
         raise UnknownPayment()
     intent = payment_refresh(intent_id=intent.pk, note="callback")
+    if intent.status in WAITING:
+        # The provider's books say nothing happened yet: the callback changed nothing, and
+        # its event id stays unused so that the provider's next delivery is handled.
+        return intent.status
     try:
         with transaction.atomic():
             WebhookReceipt.objects.create(provider=provider, event_id=callback.event_id)
