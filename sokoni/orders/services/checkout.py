@@ -53,7 +53,12 @@ from sokoni.orders.tasks import checkout_expire_task
 from sokoni.payments.fx import fx_convert
 from sokoni.payments.models import PaymentIntent
 from sokoni.payments.services import journal_post
-from sokoni.payments.services.intents import payment_cancel, payment_refresh, payment_start
+from sokoni.payments.services.intents import (
+    payment_cancel,
+    payment_open,
+    payment_refresh,
+    payment_request,
+)
 from sokoni.payments.states import PaymentMethod, PaymentStatus
 from sokoni.villages.models import ServiceCentre
 from sokoni.villages.states import VillageStatus
@@ -321,20 +326,14 @@ def checkout_pay(
 ) -> PaymentIntent:
     """Start paying a checkout's orders by mobile money, card or cash at a service centre.
 
-    Refused when the orders are no longer waiting for payment, or while a mobile-money request
-    is still unanswered (the payer would get two prompts). A cash request still waiting is
-    dropped in favour of the new one.
+    Refused when the orders are no longer waiting for payment, or while another payment request
+    is on its way (the payer would get two prompts or be charged twice). A cash request still
+    waiting is dropped in favour of the new one. The check and the new request are written
+    under the checkout's row lock, so two requests at once (a double click, two devices) make
+    one payment; the provider is called after commit.
     """
     if method not in PaymentMethod.values:
         raise InvalidInput(_("Choose how to pay."), field="method")
-    due = _check_payable(checkout)
-    pending = PaymentIntent.objects.filter(
-        purpose=CHECKOUT_PURPOSE, purpose_id=checkout.pk, status=PaymentStatus.PENDING
-    )
-    if pending.exclude(method=PaymentMethod.CASH).exists():
-        raise PaymentInProgress()
-    for intent_id in pending.values_list("pk", flat=True):
-        payment_cancel(intent_id=intent_id, actor=actor, note="another way of paying chosen")
     payer_phone, collector, label = "", None, ""
     if method == PaymentMethod.MOBILE_MONEY:
         try:
@@ -350,18 +349,33 @@ def checkout_pay(
         digits = "".join(ch for ch in card_number if ch.isdigit())
         if not 12 <= len(digits) <= 19 or len(card_number) > 30:
             raise InvalidInput(_("Enter the card number."), field="card_number")
-    return payment_start(
-        purpose=CHECKOUT_PURPOSE,
-        purpose_id=checkout.pk,
-        amount=Money(due, checkout.currency),
-        method=method,
-        payer=actor,
-        payer_phone=payer_phone,
-        collector=collector,
-        collector_label=label,
-        card_number=card_number,
-        expires_at=checkout.reserved_until if method == PaymentMethod.CASH else None,
+    _check_payable(checkout)
+    pending = PaymentIntent.objects.filter(
+        purpose=CHECKOUT_PURPOSE, purpose_id=checkout.pk, status=PaymentStatus.PENDING
     )
+    if pending.exclude(method=PaymentMethod.CASH).exists():
+        raise PaymentInProgress()
+    # Given up before the checkout lock is taken: locks go payment, then checkout, everywhere.
+    for intent_id in pending.order_by("pk").values_list("pk", flat=True):
+        payment_cancel(intent_id=intent_id, actor=actor, note="another way of paying chosen")
+    with transaction.atomic():
+        locked = checkout_qs_for_update(checkout.pk).get()
+        due = _check_payable(locked)
+        if pending.exists():
+            raise PaymentInProgress()
+        intent = payment_open(
+            purpose=CHECKOUT_PURPOSE,
+            purpose_id=checkout.pk,
+            amount=Money(due, checkout.currency),
+            method=method,
+            payer=actor,
+            payer_phone=payer_phone,
+            collector=collector,
+            collector_label=label,
+            card_number=card_number,
+            expires_at=checkout.reserved_until if method == PaymentMethod.CASH else None,
+        )
+    return payment_request(intent=intent, card_number=card_number)
 
 
 def _check_payable(checkout: Checkout) -> int:

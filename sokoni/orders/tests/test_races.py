@@ -221,3 +221,30 @@ def test_a_payout_sent_by_several_workers_at_once_reaches_the_provider_once(task
     assert balance("clearing:sandbox-payout") == 100_000
     assert balance(wallet_of(order.shop.owner_id)) == 137_500
     assert ledger_problems() == []
+
+
+def test_two_payments_started_at_once_make_one_charge(tasks):
+    """A double click (or two devices) paying one checkout by card: one payment, one charge."""
+    # given
+    checkout = place()
+
+    def pay_by_card():
+        return checkout_pay(
+            checkout=checkout,
+            actor=checkout.buyer,
+            method=PaymentMethod.CARD,
+            card_number="4242424242424242",
+        )
+
+    # when
+    outcomes = race(*(pay_by_card for _ in range(6)))
+    # then
+    intents = PaymentIntent.objects.filter(purpose="checkout", purpose_id=checkout.pk)
+    assert intents.count() == 1
+    assert intents.get().status == PaymentStatus.SUCCEEDED
+    assert SandboxTransaction.objects.count() == 1
+    refused = [o for o in outcomes if isinstance(o, Exception)]
+    assert len(refused) == 5
+    assert {type(o).__name__ for o in refused} <= {"PaymentInProgress", "CheckoutNotPayable"}
+    assert set(checkout.orders.values_list("status", flat=True)) == {OrderStatus.PAID}
+    assert ledger_problems() == []

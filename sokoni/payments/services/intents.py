@@ -109,6 +109,41 @@ def payment_start(
     waits for the service-centre operator. A payment not answered by ``expires_at`` (default
     PAYMENT_TIMEOUT_MINUTES) is expired by a task, after one last status query.
     """
+    with transaction.atomic():
+        intent = payment_open(
+            purpose=purpose,
+            purpose_id=purpose_id,
+            amount=amount,
+            method=method,
+            payer=payer,
+            payer_phone=payer_phone,
+            collector=collector,
+            collector_label=collector_label,
+            card_number=card_number,
+            expires_at=expires_at,
+        )
+    return payment_request(intent=intent, card_number=card_number)
+
+
+def payment_open(
+    *,
+    purpose: str,
+    purpose_id: int,
+    amount: Money,
+    method: str,
+    payer: User | None,
+    payer_phone: str = "",
+    collector: User | None = None,
+    collector_label: str = "",
+    card_number: str = "",
+    expires_at: datetime | None = None,
+) -> PaymentIntent:
+    """Write a pending payment and schedule its expiry, in the caller's transaction.
+
+    The provider is not called here (no network inside a transaction): commit, then call
+    ``payment_request``. A caller that must allow one waiting payment per purpose takes its
+    own lock around this (see ``orders.services.checkout.checkout_pay``).
+    """
     if method not in PaymentMethod.values:
         raise InvalidInput(_("Choose how to pay."), field="method")
     if amount.minor <= 0:
@@ -120,24 +155,29 @@ def payment_start(
     gateway = gateway_for_method(method)
     deadline = expires_at or timezone.now() + timedelta(minutes=settings.PAYMENT_TIMEOUT_MINUTES)
     digits = "".join(ch for ch in card_number if ch.isdigit())
-    with transaction.atomic():
-        intent = PaymentIntent.objects.create(
-            reference=_reference(),
-            method=method,
-            provider=gateway.code,
-            amount_minor=amount.minor,
-            currency=amount.currency,
-            payer=payer,
-            payer_phone=payer_phone,
-            collector=collector,
-            collector_label=collector_label[:120],
-            card_last4=digits[-4:] if method == PaymentMethod.CARD else "",
-            purpose=purpose,
-            purpose_id=purpose_id,
-            expires_at=deadline,
-        )
-        _event(intent, "requested", to_status=intent.status, actor=payer)
-        defer(payment_expire_task, intent.pk, run_after=deadline)
+    intent = PaymentIntent.objects.create(
+        reference=_reference(),
+        method=method,
+        provider=gateway.code,
+        amount_minor=amount.minor,
+        currency=amount.currency,
+        payer=payer,
+        payer_phone=payer_phone,
+        collector=collector,
+        collector_label=collector_label[:120],
+        card_last4=digits[-4:] if method == PaymentMethod.CARD else "",
+        purpose=purpose,
+        purpose_id=purpose_id,
+        expires_at=deadline,
+    )
+    _event(intent, "requested", to_status=intent.status, actor=payer)
+    defer(payment_expire_task, intent.pk, run_after=deadline)
+    return intent
+
+
+def payment_request(*, intent: PaymentIntent, card_number: str = "") -> PaymentIntent:
+    """Call the provider for a payment written by ``payment_open`` (outside any transaction)."""
+    gateway = gateway_get(intent.provider)
     try:
         provider_ref = gateway.request(intent, card_number=card_number)
     except ProviderUnavailable as error:

@@ -259,3 +259,18 @@ def test_staff_see_the_ledger_in_the_admin_but_cannot_change_it(client, staff):
     )
     assert response.status_code == 403
     assert JournalTransaction.objects.filter(pk=journal.pk).exists()
+
+
+def test_ledger_check_reports_a_payment_left_unrefunded():
+    """Money parked for a payment that paid for nothing must have gone back out."""
+    # given
+    services.journal_post(
+        idempotency_key="payment:SKTEST:unapplied",
+        lines=[
+            Line("clearing:sandbox-mobile", AccountKind.CLEARING, "KES", -500),
+            Line("escrow:payment:SKTEST", AccountKind.ESCROW, "KES", 500),
+        ],
+        description="left behind",
+    )
+    # then
+    assert ledger_problems() == ["account escrow:payment:SKTEST (KES) still holds 500"]
