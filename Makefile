@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run serve test lint bench messages makemessages install install-dev chromium clean
+.PHONY: run serve worker test lint bench messages makemessages install install-dev chromium clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -32,7 +32,15 @@ run: $(VENV)/.installed messages
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py seed_demo --if-empty
 	@echo "Sokoni is at http://$(HOST)/  (demo accounts: see README.md)"
-	$(PY) manage.py runserver --noreload $(HOST)
+	@echo "Background tasks: a worker (manage.py db_worker) runs beside the server and stops with it."
+	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	  $(PY) manage.py runserver --noreload $(HOST)
+
+# The background worker alone (payment callbacks, reservation expiry, escrow auto-release,
+# payouts), e.g. beside `make serve` or a production server.
+worker: $(VENV)/.installed
+	$(PY) manage.py db_worker --no-reload
 
 serve: $(VENV)/.installed
 	$(PY) manage.py runserver --noreload $(HOST)

@@ -14,7 +14,8 @@ from sokoni.web.demo.world import DEMO_ACCOUNTS, PASSWORD
 class Command(BaseCommand):
     help = (
         "Create the demo world: villages in nine countries with their service centres, 60 shops, "
-        "products with generated pictures, and demo accounts (listed at the end)."
+        "products with generated pictures, demo orders in every state with their ledger "
+        "transactions, and demo accounts (listed at the end)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -53,6 +54,13 @@ class Command(BaseCommand):
                 f"{report.certifications:,} certification claims, {report.pictures} pictures."
             )
         )
+        orders = report.orders
+        if orders.orders:
+            states = ", ".join(f"{n} {status}" for status, n in sorted(orders.by_status.items()))
+            self.stdout.write(
+                f"Demo orders: {orders.orders} ({states}); {orders.payouts} payouts; "
+                f"{orders.rates} demo exchange rates."
+            )
         self.stdout.write("Time: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items()))
         self.stdout.write(f"Demo accounts (password for all: {PASSWORD}):")
         for account in DEMO_ACCOUNTS:

@@ -1,0 +1,159 @@
+"""seed_demo also creates orders in every state, through the real services, with a sound ledger."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from sokoni.catalog.models import Product
+from sokoni.orders.models import Checkout, Dispute, Order
+from sokoni.orders.services.escrow import share
+from sokoni.orders.states import DeliveryMethod, DisputeDecision, OrderStatus
+from sokoni.payments.models import FxRate, JournalTransaction, PaymentIntent, Payout
+from sokoni.payments.selectors import ledger_problems, wallet_balances
+from sokoni.payments.states import PaymentMethod, PaymentStatus, PayoutStatus
+from sokoni.web.demo.world import DEMO_ACCOUNTS
+
+PRODUCTS = 90
+PHONES = {account.role: account.phone for account in DEMO_ACCOUNTS}
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seed a small world once for the module (inside a transaction rolled back at the end)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        out = StringIO()
+        call_command("seed_demo", "--products", str(PRODUCTS), stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def world(seeded, db):
+    return seeded
+
+
+def test_seed_demo_creates_an_order_in_every_state(world):
+    """Every order status has at least one demo order, and the command says how many."""
+    # when
+    statuses = set(Order.objects.values_list("status", flat=True))
+    # then
+    assert statuses == set(OrderStatus.values)
+    assert Order.objects.count() == 12
+    assert f"Demo orders: {Order.objects.count()} (" in world
+
+
+def test_demo_orders_leave_the_ledger_sound(world):
+    """ledger_check finds nothing wrong after seeding."""
+    # when
+    problems = ledger_problems()
+    out = StringIO()
+    call_command("ledger_check", stdout=out)
+    # then
+    assert problems == []
+    assert out.getvalue().strip() == "ledger ok"
+
+
+def test_demo_orders_belong_to_the_demo_buyers_and_shops(world):
+    """The demo buyers placed them; the demo seller's and the farmer's shops sold most."""
+    # when
+    buyers = set(Order.objects.values_list("buyer__phone", flat=True))
+    sellers = set(Order.objects.values_list("shop__owner__phone", flat=True))
+    # then
+    assert buyers == {PHONES["buyer"], PHONES["buyer_abroad"]}
+    assert {PHONES["seller"], PHONES["farmer"]} <= sellers
+
+
+def test_demo_buyer_abroad_paid_a_kenyan_shop_in_pounds(world):
+    """An order priced in KES was paid in GBP at a stored demo rate."""
+    # when
+    order = Order.objects.get(currency="KES", pay_currency="GBP")
+    # then
+    assert order.buyer.phone == PHONES["buyer_abroad"]
+    assert order.fx_source == "demo"
+    assert order.pay_total_minor > 0
+    assert FxRate.objects.filter(base="EUR", quote="GBP", source="demo").count() == 1
+    assert FxRate.objects.filter(base="EUR", quote="KES", source="demo").count() == 1
+
+
+def test_demo_cash_payment_was_confirmed_by_the_centre_operator(world):
+    """One order was paid in cash at the Othaya service centre, confirmed by its operator."""
+    # when
+    intent = PaymentIntent.objects.get(method=PaymentMethod.CASH)
+    order = Order.objects.get(checkout_id=intent.purpose_id)
+    # then
+    assert intent.status == PaymentStatus.SUCCEEDED
+    assert intent.collector.phone == PHONES["operator"]
+    assert intent.events.get(to_status=PaymentStatus.SUCCEEDED).actor == intent.collector
+    assert order.status == OrderStatus.PAID
+    assert order.checkout.service_centre.operator == intent.collector
+
+
+def test_demo_gift_goes_to_a_relative_for_pickup(world):
+    """The buyer abroad sent a gift to someone else, to collect at a service centre."""
+    # when
+    gift = Checkout.objects.get(
+        buyer__phone=PHONES["buyer_abroad"], delivery_method=DeliveryMethod.PICKUP
+    )
+    # then
+    assert gift.recipient_name != gift.buyer.name
+    assert gift.recipient_phone != gift.buyer.phone
+    assert gift.service_centre is not None
+    assert gift.orders.get().status == OrderStatus.SHIPPED
+
+
+def test_demo_shows_an_extended_release_and_a_shared_dispute(world):
+    """One shipped order was extended once by 5 days; one dispute was split by staff."""
+    # when
+    extended = Order.objects.get(extended_days__gt=0)
+    settled = Order.objects.get(status=OrderStatus.SETTLED)
+    # then
+    assert extended.status == OrderStatus.SHIPPED
+    assert extended.extended_days == 5
+    dispute = Dispute.objects.get(order=settled)
+    assert dispute.decision == DisputeDecision.SPLIT
+    assert dispute.decided_by.phone == PHONES["staff"]
+    assert settled.refunded_minor == dispute.buyer_share_minor
+    assert settled.released_minor == settled.total_minor - dispute.buyer_share_minor
+    assert Dispute.objects.get(order__status=OrderStatus.DISPUTED).decision == ""
+
+
+def test_demo_seller_was_paid_out_once_and_a_failed_payout_returned(world):
+    """The seller's wallet was credited; one payout was sent, one failed and came back."""
+    # when
+    payouts = {p.status: p for p in Payout.objects.filter(owner__phone=PHONES["seller"])}
+    # then
+    assert set(payouts) == {PayoutStatus.PAID, PayoutStatus.FAILED}
+    returned = JournalTransaction.objects.get(
+        idempotency_key=f"payout:{payouts[PayoutStatus.FAILED].pk}:returned"
+    )
+    assert returned.postings.count() == 2
+    seller = payouts[PayoutStatus.PAID].owner
+    released = sum(
+        o.released_minor - share(o.commission_minor, o.released_minor, o.total_minor)
+        for o in Order.objects.filter(
+            shop__owner=seller, status__in=(OrderStatus.COMPLETED, OrderStatus.SETTLED)
+        )
+    )
+    balance = dict(wallet_balances(seller))["CNY"]
+    assert balance > 0
+    assert balance == released - payouts[PayoutStatus.PAID].amount_minor
+
+
+def test_demo_expired_order_returned_its_stock_and_its_payment_gave_up(world):
+    """The unpaid order was cancelled at expiry; its unanswered mobile-money request expired."""
+    # when
+    order = Order.objects.get(status=OrderStatus.CANCELLED)
+    intent = PaymentIntent.objects.get(purpose_id=order.checkout_id)
+    # then
+    assert intent.method == PaymentMethod.MOBILE_MONEY
+    assert intent.status == PaymentStatus.EXPIRED
+    assert order.events.filter(to_status=OrderStatus.CANCELLED, actor=None).count() == 1
+    assert not Product.objects.filter(stock__lt=0).exists()
