@@ -61,7 +61,7 @@ from sokoni.orders.services.checkout import (
     Delivery,
     active_centre,
     checkout_pay,
-    checkout_place,
+    checkout_place_or_replay,
     request_fingerprint,
 )
 from sokoni.orders.services.lifecycle import (
@@ -372,12 +372,6 @@ def _fingerprint(payload: CheckoutCreateIn) -> str:
     return request_fingerprint(body)
 
 
-def _key_used(user: User, key: str) -> bool:
-    # Tells a replay (200, never paid again) from a new checkout (201). checkout_place itself
-    # returns the first checkout for a replay but does not say that it did.
-    return Checkout.objects.filter(buyer=user, idempotency_key=key).exists()
-
-
 def _delivery(delivery: DeliveryIn) -> Delivery:
     return Delivery(
         method=delivery.method,
@@ -476,14 +470,13 @@ def checkout_create(
     """
     user = _user(request)
     key = _idempotency_key(idempotency_key)
-    replay = _key_used(user, key)
     if payload.items is None:
         items = [(item.product_id, item.quantity) for item in cart_items(user)]
     else:
         items = [(item.product_id, item.quantity) for item in payload.items]
-    if not replay and payload.payment is not None:
+    if payload.payment is not None:
         _check_payment(payload.payment, payload.delivery.method, payload.delivery.service_centre_id)
-    checkout = checkout_place(
+    checkout, replay = checkout_place_or_replay(
         buyer=user,
         items=items,
         currency=payload.currency,

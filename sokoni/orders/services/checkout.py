@@ -167,25 +167,49 @@ def checkout_place(
     With an ``idempotency_key``, a retry with the same request returns the first checkout and
     a different request with the same key is refused (``IdempotencyKeyReused``).
     """
+    checkout, _replay = checkout_place_or_replay(
+        buyer=buyer,
+        items=items,
+        currency=currency,
+        delivery=delivery,
+        idempotency_key=idempotency_key,
+        request_hash=request_hash,
+    )
+    return checkout
+
+
+def checkout_place_or_replay(
+    *,
+    buyer: User,
+    items: Sequence[tuple[object, object]],
+    currency: str,
+    delivery: Delivery,
+    idempotency_key: str = "",
+    request_hash: str = "",
+) -> tuple[Checkout, bool]:
+    """``checkout_place``, also saying whether the checkout is a replay of an earlier request
+    (an API answers 200 to a replay and never starts its payment again)."""
     if len(idempotency_key) > MAX_KEY or len(request_hash) > MAX_HASH:  # the columns' widths
         raise InvalidInput(_("The Idempotency-Key is too long."), field="idempotency_key")
     if idempotency_key:
         existing = Checkout.objects.filter(buyer=buyer, idempotency_key=idempotency_key).first()
         if existing is not None:
-            return _replayed(existing, request_hash)
+            return _replayed(existing, request_hash), True
     wanted = _items(items)
     if currency not in settings.CURRENCIES or not is_known_currency(currency):
         raise CurrencyNotAccepted(field="currency")
     clean = _delivery(delivery)
+    products = _buyable(buyer, wanted)
     try:
-        return _place(buyer, wanted, currency, clean, idempotency_key, request_hash)
+        placed = _place(buyer, wanted, products, currency, clean, idempotency_key, request_hash)
     except IntegrityError:
         if not idempotency_key:
             raise
         existing = Checkout.objects.filter(buyer=buyer, idempotency_key=idempotency_key).first()
         if existing is None:
             raise
-        return _replayed(existing, request_hash)
+        return _replayed(existing, request_hash), True
+    return placed, False
 
 
 def _replayed(existing: Checkout, request_hash: str) -> Checkout:
@@ -194,18 +218,15 @@ def _replayed(existing: Checkout, request_hash: str) -> Checkout:
     return existing
 
 
-@transaction.atomic
-def _place(
-    buyer: User,
-    wanted: dict[int, int],
-    currency: str,
-    delivery: Delivery,
-    idempotency_key: str,
-    request_hash: str,
-) -> Checkout:
+def _buyable(buyer: User, wanted: dict[int, int]) -> dict[int, Product]:
+    """The wanted products, each listed, not the buyer's own and (as far as can be seen before
+    reserving) in stock. A sold-out product is refused here, without opening a transaction:
+    in a rush for the last units most buyers are refused, and cheaply."""
     products = {
         p.pk: p
-        for p in Product.objects.filter(pk__in=wanted, is_listed=True).select_related("shop")
+        for p in Product.objects.filter(pk__in=wanted, is_listed=True)
+        .select_related("shop")
+        .only(*BUY_FIELDS)
     }
     for product_id in sorted(wanted):
         product = products.get(product_id)
@@ -213,6 +234,35 @@ def _place(
             raise UnknownProduct(field="product", product_id=product_id)
         if product.shop.owner_id == buyer.pk:
             raise OwnProduct(field="product", product_id=product_id)
+        if product.stock < wanted[product_id]:
+            raise _not_enough(product)
+    return products
+
+
+# What a checkout reads of a product and its shop (not the long description or search text).
+BUY_FIELDS = (
+    "name",
+    "unit",
+    "stock",
+    "price_minor",
+    "currency",
+    "category_id",
+    "shop__owner_id",
+    "shop__currency",
+    "shop__shipping_fee_minor",
+)
+
+
+@transaction.atomic
+def _place(
+    buyer: User,
+    wanted: dict[int, int],
+    products: dict[int, Product],
+    currency: str,
+    delivery: Delivery,
+    idempotency_key: str,
+    request_hash: str,
+) -> Checkout:
     for product_id in sorted(wanted):  # reserve in id order: no two checkouts deadlock
         _reserve(products[product_id], wanted[product_id])
     by_shop: dict[int, list[Product]] = defaultdict(list)
@@ -253,7 +303,11 @@ def _reserve(product: Product, quantity: int) -> None:
     if reserved == 1:
         return
     product.refresh_from_db(fields=["stock"])
-    raise NotEnoughStock(
+    raise _not_enough(product)
+
+
+def _not_enough(product: Product) -> NotEnoughStock:
+    return NotEnoughStock(
         _("Only %(count)s of %(name)s left in stock.")
         % {"count": product.stock, "name": product.name}
         if product.stock
