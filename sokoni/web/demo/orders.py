@@ -56,9 +56,10 @@ from sokoni.villages.models import ServiceCentre
 from sokoni.web.demo.world import DEMO_ACCOUNTS
 
 CARD_THAT_PAYS: Final = "4242424242424242"  # the sandbox card that pays at once
-# The demo buyer's own number ends in 0001, which the sandbox never answers (a payment that
-# times out): her mobile-money payments come from her sister's phone instead.
+# Her sister's phone pays one of the demo buyer's orders by mobile money.
 MOBILE_MONEY_PAYER: Final = "+254712000002"
+# A number ending in 0001 is never answered by the sandbox: the payment times out.
+UNANSWERED_PHONE: Final = "+254712340001"
 # Payouts to a number ending in 0000 are refused by the sandbox: a mistyped number.
 MISTYPED_PAYOUT_PHONE: Final = "+8613800000000"
 DEMO_FX_SOURCE: Final = "demo"
@@ -361,12 +362,12 @@ class DemoOrders:
         )
         if checkout is None:
             return
-        # Her own number ends in 0001: the sandbox never answers it.
+        # An old number of hers, which no longer answers (the sandbox never answers 0001).
         checkout_pay(
             checkout=checkout,
             actor=self.buyer,
             method=PaymentMethod.MOBILE_MONEY,
-            phone=self.buyer.phone,
+            phone=UNANSWERED_PHONE,
         )
         checkout_expire(checkout_id=checkout.pk, now=checkout.reserved_until + timedelta(minutes=1))
 

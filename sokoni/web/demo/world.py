@@ -30,7 +30,7 @@ class DemoAccount:
 DEMO_ACCOUNTS: Final[tuple[DemoAccount, ...]] = (
     DemoAccount(
         "buyer",
-        "+254712000001",
+        "+254712000010",
         "Achieng Otieno",
         "en",
         "KES",
