@@ -75,7 +75,8 @@ def test_form_with_errors_has_no_axe_violations(page: Any, live_server: Any, wor
     page.fill("#id_password", "kahawa-tamu-2026")
     page.fill("#id_password_again", "something-else-2026")
     page.click("main form button[type=submit]")
-    # then
+    # then (the click only starts the navigation: wait for the answer)
+    page.wait_for_selector(".errorlist")
     assert page.locator(".errorlist").count() >= 1
     violations = axe_violations(page)
     assert violations == [], describe(violations)
