@@ -31,6 +31,7 @@ from sokoni.core.errors import DomainError, InvalidInput, NotFound
 from sokoni.core.money import Money, is_known_currency
 from sokoni.core.tasks import defer
 from sokoni.core.text import validate_no_control_characters
+from sokoni.orders import reasons
 from sokoni.orders.errors import (
     CheckoutNotPayable,
     CurrencyNotAccepted,
@@ -474,7 +475,7 @@ def checkout_apply_payment(intent: PaymentIntent) -> bool:
             order,
             OrderStatus.PAID,
             actor=intent.payer,
-            reason=f"paid: {intent.reference}",
+            reason=reasons.paid(intent.reference),
             paid_at=now,
         )
     return True
@@ -497,7 +498,7 @@ def checkout_expire(*, checkout_id: int, now: datetime | None = None) -> Checkou
             payment_refresh(intent_id=intent_id, note="last status query before expiry")
         except DomainError as error:  # the stock must come back even if the provider errs
             log.warning("checkout %s: last status query failed: %s", checkout.pk, error.code)
-    checkout_cancel(checkout=checkout, actor=None, reason="not paid in time")
+    checkout_cancel(checkout=checkout, actor=None, reason=reasons.NOT_PAID_IN_TIME)
     return checkout
 
 

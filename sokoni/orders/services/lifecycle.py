@@ -20,6 +20,7 @@ from sokoni.accounts.models import User
 from sokoni.catalog.models import Product
 from sokoni.core.errors import InvalidInput, NotFound, PermissionDenied
 from sokoni.core.tasks import defer
+from sokoni.orders import reasons
 from sokoni.orders.errors import PaymentInProgress, TransitionNotAllowed
 from sokoni.orders.locks import checkout_qs_for_update, orders_qs_for_update
 from sokoni.orders.models import Checkout, Dispute, Order, OrderEvent
@@ -154,8 +155,10 @@ def order_cancel(*, order: Order, actor: User, reason: str = "") -> Order:
         raise NotFound()
     checkout = checkout_qs_for_update(order.checkout_id).get()
     order = _locked(order)
-    who = _("the buyer") if actor.pk == order.buyer_id else _("the seller")
-    why = reason.strip()[:400] or _("cancelled by %(who)s") % {"who": who}
+    by_buyer = actor.pk == order.buyer_id
+    why = reason.strip()[:400] or (
+        reasons.CANCELLED_BY_BUYER if by_buyer else reasons.CANCELLED_BY_SELLER
+    )
     if order.status == OrderStatus.PENDING_PAYMENT:
         if PaymentIntent.objects.filter(
             purpose="checkout", purpose_id=checkout.pk, status=PaymentStatus.PENDING
@@ -204,7 +207,7 @@ def order_confirm_receipt(*, order: Order, actor: User) -> Order:
     order = _locked(order)
     if order.status != OrderStatus.SHIPPED:
         raise TransitionNotAllowed(order_id=order.pk, from_status=order.status)
-    return _release(order, actor=actor, reason=_("received"), key=f"order:{order.pk}:release")
+    return _release(order, actor=actor, reason=reasons.RECEIVED, key=f"order:{order.pk}:release")
 
 
 @transaction.atomic
@@ -230,7 +233,7 @@ def order_extend(*, order: Order, actor: User, days: int) -> Order:
         from_status=order.status,
         to_status=order.status,
         actor=actor,
-        reason=f"extended by {days} days",
+        reason=reasons.extended(days),
     )
     defer(order_auto_release_task, order.pk, run_after=new_time)
     return order
@@ -258,9 +261,9 @@ def dispute_refund_by_seller(*, order: Order, actor: User) -> Order:
     if order.status != OrderStatus.DISPUTED:
         raise TransitionNotAllowed(order_id=order.pk, from_status=order.status)
     _decide(
-        order, actor, DisputeDecision.REFUND, order.total_minor, _("the seller agreed to refund")
+        order, actor, DisputeDecision.REFUND, order.total_minor, reasons.SELLER_AGREED_TO_REFUND
     )
-    return _refund(order, actor=actor, reason=_("the seller agreed to refund"))
+    return _refund(order, actor=actor, reason=reasons.SELLER_AGREED_TO_REFUND)
 
 
 @transaction.atomic
@@ -347,7 +350,6 @@ def order_auto_release(*, order_id: int, now: datetime | None = None) -> Order |
     return _release(
         order,
         actor=None,
-        reason=_("released automatically %(days)s days after shipping")
-        % {"days": settings.ESCROW_AUTO_RELEASE_DAYS + order.extended_days},
+        reason=reasons.auto_released(settings.ESCROW_AUTO_RELEASE_DAYS + order.extended_days),
         key=f"order:{order.pk}:release",
     )

@@ -28,7 +28,7 @@ from sokoni.catalog.forms import apply_domain_error
 from sokoni.catalog.models import Product
 from sokoni.core.errors import DomainError
 from sokoni.core.money import Money
-from sokoni.orders import selectors
+from sokoni.orders import reasons, selectors
 from sokoni.orders.errors import IdempotencyKeyReused
 from sokoni.orders.forms import CheckoutForm, PayForm
 from sokoni.orders.models import Checkout, Order
@@ -298,7 +298,7 @@ def checkout_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     try:
         cancelled = checkout_cancel(
-            checkout=checkout, actor=user, reason=_("cancelled by the buyer")
+            checkout=checkout, actor=user, reason=reasons.CANCELLED_BY_BUYER
         )
     except DomainError as exc:
         messages.error(request, str(exc.message))
