@@ -86,4 +86,3 @@ def _empty_task_queue():
     from django_tasks import default_task_backend
 
     default_task_backend.clear()
-    yield
