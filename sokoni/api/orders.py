@@ -475,7 +475,15 @@ def checkout_create(
     else:
         items = [(item.product_id, item.quantity) for item in payload.items]
     if payload.payment is not None:
-        _check_payment(payload.payment, payload.delivery.method, payload.delivery.service_centre_id)
+        try:
+            _check_payment(
+                payload.payment, payload.delivery.method, payload.delivery.service_centre_id
+            )
+        except DomainError:
+            # A retry of a checkout already placed is answered as it was the first time, even
+            # if its way of paying has become impossible since (a centre closed).
+            if not Checkout.objects.filter(buyer=user, idempotency_key=key).exists():
+                raise
     checkout, replay = checkout_place_or_replay(
         buyer=user,
         items=items,

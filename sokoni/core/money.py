@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.core import Locale
 from babel.numbers import NumberFormatError, format_currency, get_currency_precision, parse_decimal
@@ -132,3 +132,11 @@ def format_money(minor: int, currency: str, language_code: str = "en") -> str:
     """Format minor units for a reader's language with the currency's real decimals."""
     amount = Decimal(minor).scaleb(-currency_exponent(currency))
     return str(format_currency(amount, currency, locale=babel_locale(language_code)))
+
+
+def share(amount: int, numerator: int, denominator: int) -> int:
+    """``amount * numerator / denominator`` in whole minor units, rounded half up (0 for 0/0)."""
+    if denominator == 0:
+        return 0
+    exact = Decimal(amount) * Decimal(numerator) / Decimal(denominator)
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))

@@ -35,6 +35,11 @@ class NothingToPay(InvalidInput):
     default_message = _("These items cost nothing; there is nothing to pay.")
 
 
+class AmountTooSmall(InvalidInput):
+    code = "orders.amount_too_small"
+    default_message = _("An order is too small to pay in this currency.")
+
+
 class CurrencyNotAccepted(InvalidInput):
     code = "orders.currency_not_accepted"
     default_message = _("Payments in this currency are not accepted.")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sokoni.catalog.models import Product, Shop
 from sokoni.core.models import AppendOnlyModel
+from sokoni.core.money import share
 from sokoni.orders.states import (
     DeliveryMethod,
     DisputeDecision,
@@ -177,6 +178,14 @@ class Order(models.Model):
     def number(self) -> str:
         """The order number people read out: SK-000123."""
         return f"SK-{self.pk:06d}"
+
+    @property
+    def refunded_paid_minor(self) -> int:
+        """What went back to the buyer, in the currency they paid in (converted at the order's
+        own rate, as the escrow settlement converts it)."""
+        if self.currency == self.pay_currency:
+            return self.refunded_minor
+        return share(self.pay_total_minor, self.refunded_minor, self.total_minor)
 
 
 class OrderLine(models.Model):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import time
 
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from sokoni.core.errors import DomainError
 
 HEADER = "Sokoni-Signature"
+HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 TOLERANCE_SECONDS = 300
 
 
@@ -43,9 +45,9 @@ def verify(*, header: str | None, body: bytes, secret: str, now: float | None = 
     candidates: list[str] = []
     for part in header.split(","):
         key, _sep, value = part.strip().partition("=")
-        if key == "t" and value.isdigit() and len(value) <= 12:
+        if key == "t" and value.isascii() and value.isdigit() and len(value) <= 12:
             timestamp = int(value)
-        elif key == "v1" and len(value) == 64:
+        elif key == "v1" and HEX64.fullmatch(value):
             candidates.append(value.lower())
     if timestamp is None or not candidates:
         raise SignatureInvalid()

@@ -26,6 +26,7 @@ from sokoni.payments.models import (
     SandboxTransaction,
 )
 from sokoni.payments.selectors import account_balance, ledger_problems
+from sokoni.villages.models import ServiceCentre
 from sokoni.villages.tests.factories import ServiceCentreFactory
 
 pytestmark = pytest.mark.django_db
@@ -1292,3 +1293,20 @@ def test_the_openapi_document_lists_the_order_endpoints(client, db):
     parameters = document["paths"]["/api/v1/checkout"]["post"]["parameters"]
     assert [p["name"] for p in parameters if p["in"] == "header"] == ["Idempotency-Key"]
     assert document["paths"]["/api/v1/checkout"]["post"]["security"] == [{"BearerAuth": []}]
+
+
+def test_a_replay_is_answered_even_after_its_cash_centre_closed(buyer, market):
+    """Same key and body after staff closed the centre: 200 with the first checkout, not 404."""
+    # given
+    centre = ServiceCentreFactory()
+    body = checkout_body(
+        [(market["honey"], 1)], payment={"method": "cash", "service_centre_id": centre.pk}
+    )
+    first = buyer.post("/api/v1/checkout", body, key="cash-retry")
+    ServiceCentre.objects.filter(pk=centre.pk).update(is_active=False)
+    # when
+    second = buyer.post("/api/v1/checkout", body, key="cash-retry")
+    # then
+    assert (first.status_code, second.status_code) == (201, 200), second.content
+    assert second.json()["checkout_id"] == first.json()["checkout_id"]
+    assert (Checkout.objects.count(), PaymentIntent.objects.count()) == (1, 1)

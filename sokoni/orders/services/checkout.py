@@ -33,6 +33,7 @@ from sokoni.core.tasks import defer
 from sokoni.core.text import validate_no_control_characters
 from sokoni.orders import reasons
 from sokoni.orders.errors import (
+    AmountTooSmall,
     CheckoutNotPayable,
     CurrencyNotAccepted,
     EmptyCart,
@@ -249,6 +250,7 @@ BUY_FIELDS = (
     "currency",
     "category_id",
     "shop__owner_id",
+    "shop__name",
     "shop__currency",
     "shop__shipping_fee_minor",
 )
@@ -343,6 +345,13 @@ def _order_for_shop(
     subtotal = sum(line.line_total_minor for line in lines)
     shipping = shop.shipping_fee_minor
     conversion = fx_convert(Money(subtotal + shipping, shop.currency), checkout.currency)
+    if conversion.money.minor <= 0 < subtotal + shipping:
+        # Less than half a minor unit of the buyer's currency: it would be paid with nothing.
+        raise AmountTooSmall(
+            _("The order from %(shop)s is too small to pay in %(currency)s.")
+            % {"shop": shop.name, "currency": checkout.currency},
+            field="currency",
+        )
     order = Order.objects.create(
         checkout=checkout,
         buyer=buyer,

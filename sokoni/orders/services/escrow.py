@@ -9,24 +9,15 @@ platform commission, back to where the buyer's money came from, or both.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.db.models import Q
 
+from sokoni.core.money import share
 from sokoni.orders.models import Order
 from sokoni.orders.states import HELD
 from sokoni.payments.codes import FX, REVENUE_COMMISSION, escrow_for_order, wallet_of
 from sokoni.payments.models import AccountKind, LedgerAccount, PaymentIntent
 from sokoni.payments.services import Line, journal_post
 from sokoni.payments.states import PaymentStatus
-
-
-def share(amount: int, numerator: int, denominator: int) -> int:
-    """``amount * numerator / denominator`` in whole minor units, rounded half up."""
-    if denominator == 0:
-        return 0
-    exact = Decimal(amount) * Decimal(numerator) / Decimal(denominator)
-    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def commission_of(line_total_minor: int, commission_bp: int) -> int:

@@ -25,6 +25,7 @@ from sokoni.orders.services.lifecycle import dispute_decide
 from sokoni.orders.views.common import history, user_of, visible
 from sokoni.payments.errors import UnknownPayment
 from sokoni.payments.services.intents import payment_confirm_cash
+from sokoni.payments.states import PaymentStatus
 from sokoni.villages.models import ServiceCentre
 
 
@@ -100,7 +101,7 @@ def agent_cash(request: HttpRequest) -> HttpResponse:
             if intent is None:
                 raise UnknownPayment(field="reference")
             amount = parse_price(form.cleaned_data["amount"], intent.currency)
-            payment_confirm_cash(reference=code, operator=user, amount_minor=amount)
+            confirmed = payment_confirm_cash(reference=code, operator=user, amount_minor=amount)
         except ValidationError as error:
             form.add_error("amount", error)
         except DomainError as exc:
@@ -110,10 +111,20 @@ def agent_cash(request: HttpRequest) -> HttpResponse:
             money = format_money(
                 intent.amount_minor, intent.currency, translation.get_language() or "en"
             )
-            messages.success(
-                request,
-                _("Cash received: %(amount)s for %(reference)s. The order is paid.")
-                % {"amount": money, "reference": intent.reference},
-            )
+            if confirmed.status == PaymentStatus.SUCCEEDED:
+                messages.success(
+                    request,
+                    _("Cash received: %(amount)s for %(reference)s. The order is paid.")
+                    % {"amount": money, "reference": intent.reference},
+                )
+            else:  # the orders were cancelled meanwhile: the payment was refunded at once
+                messages.warning(
+                    request,
+                    _(
+                        "Nothing is due for %(reference)s any more: the order was cancelled. "
+                        "Give the %(amount)s back to the buyer."
+                    )
+                    % {"amount": money, "reference": intent.reference},
+                )
             return redirect("orders:agent_cash")
     return render(request, "orders/agent_cash.html", {"centres": centres, "due": due, "form": form})
