@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "sokoni.core",
     "sokoni.accounts",
+    "sokoni.messaging",
     "sokoni.payments",
     "sokoni.villages",
     "sokoni.catalog",
@@ -230,6 +231,12 @@ PAYMENT_WEBHOOK_SECRETS = {
     code: os.environ.get(f"WEBHOOK_SECRET_{code.upper().replace('-', '_')}", "")
     for code in ("sandbox-mobile", "sandbox-card")
 }
+
+# Text messages: the backend that sends them ("console" writes them to the log), at most this
+# many segments per message, and this many attempts before giving up.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
+SMS_MAX_SEGMENTS = env_int("SMS_MAX_SEGMENTS", 2)
+SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 5)
 
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 
