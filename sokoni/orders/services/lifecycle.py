@@ -24,6 +24,7 @@ from sokoni.orders import reasons
 from sokoni.orders.errors import PaymentInProgress, TransitionNotAllowed
 from sokoni.orders.locks import checkout_qs_for_update, orders_qs_for_update
 from sokoni.orders.models import Checkout, Dispute, Order, OrderEvent
+from sokoni.orders.notices import order_moved
 from sokoni.orders.services.escrow import settle
 from sokoni.orders.states import (
     TRANSITIONS,
@@ -62,6 +63,7 @@ def order_move(
     for name, value in fields.items():
         setattr(order, name, value)
     order_event(order, from_status=current, to_status=to, actor=actor, reason=reason)
+    order_moved(order)
     return order
 
 
