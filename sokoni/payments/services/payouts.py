@@ -11,13 +11,15 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sokoni.accounts.models import User
 from sokoni.accounts.phones import normalize_phone
-from sokoni.core.money import Money
+from sokoni.core.errors import InvalidInput
+from sokoni.core.money import Money, format_money
 from sokoni.core.tasks import defer
+from sokoni.messaging.outbound import sms_enqueue
 from sokoni.payments.codes import PAYOUTS_IN_TRANSIT, payout_clearing, wallet_of
 from sokoni.payments.errors import PayoutInvalid, ProviderUnavailable
 from sokoni.payments.gateways import payout_gateway
@@ -126,4 +128,29 @@ def payout_settle(*, payout_id: int, ok: bool, provider_ref: str, message: str =
         payout=payout, from_status=payout.status, to_status=to, note=message[:300]
     )
     payout.refresh_from_db()
+    _tell_owner(payout)
     return payout
+
+
+def _tell_owner(payout: Payout) -> None:
+    """Text the seller what became of their payout, in their language (never blocks it)."""
+    owner = payout.owner
+    language = owner.language or "en"
+    with translation.override(language):
+        amount = format_money(payout.amount_minor, payout.currency, language)
+        if payout.status == PayoutStatus.PAID:
+            body = _("Sokoni: %(amount)s was sent to your phone %(phone)s.") % {
+                "amount": amount,
+                "phone": payout.phone,
+            }
+        else:
+            body = _(
+                "Sokoni: sending %(amount)s to %(phone)s failed; the money is back in your wallet."
+            ) % {
+                "amount": amount,
+                "phone": payout.phone,
+            }
+    try:
+        sms_enqueue(to=owner.phone, body=body, dedupe_key=f"payout:{payout.pk}:{payout.status}")
+    except InvalidInput:
+        return

@@ -214,3 +214,27 @@ def test_a_provider_that_cannot_be_reached_leaves_the_payout_to_retry(seller):
     # then
     assert world() == before
     assert payout_send(payout_id=payout.pk).status == PayoutStatus.PAID
+
+
+def test_the_seller_is_told_by_text_what_became_of_a_payout(seller):
+    """Sent: the amount and the number; refused: the money is back in the wallet."""
+    from sokoni.messaging.models import OutboundSms
+
+    # given
+    owner = seller
+    sent = payout_request(owner=owner, amount=Money(50_000, "KES"), phone="+254722000222")
+    refused = payout_request(owner=owner, amount=Money(10_000, "KES"), phone="+254722000222")
+    # when
+    payout_settle(payout_id=sent.pk, ok=True, provider_ref="P1")
+    payout_settle(payout_id=refused.pk, ok=False, provider_ref="P2", message="no such number")
+    payout_settle(payout_id=refused.pk, ok=False, provider_ref="P2", message="no such number")
+    # then
+    texts = list(
+        OutboundSms.objects.filter(to=owner.phone, dedupe_key__startswith="payout:")
+        .order_by("pk")
+        .values_list("body", flat=True)
+    )
+    assert texts == [
+        "Sokoni: KES500.00 was sent to your phone +254722000222.",
+        "Sokoni: sending KES100.00 to +254722000222 failed; the money is back in your wallet.",
+    ]
