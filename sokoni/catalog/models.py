@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -17,7 +15,7 @@ from sokoni.catalog.states import (
     ShopStatus,
     Unit,
 )
-from sokoni.core.models import TimeStampedModel
+from sokoni.core.models import AppendOnlyModel, TimeStampedModel
 from sokoni.core.text import validate_no_control_characters
 from sokoni.villages.models import Village
 
@@ -108,7 +106,7 @@ class Shop(TimeStampedModel):
         return self.name
 
 
-class ShopEvent(models.Model):
+class ShopEvent(AppendOnlyModel):
     """One change of a shop's status: who moved it, from what, to what, and why. Append-only."""
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="events")
@@ -133,13 +131,8 @@ class ShopEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.shop_id}: {self.from_status or '-'} -> {self.to_status}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise ValueError("Shop events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("Shop events are append-only.")
+    def refusal(self) -> Exception:
+        return ValueError("Shop events are append-only.")
 
 
 LISTED = models.Q(is_listed=True)

@@ -14,15 +14,21 @@ class TimeStampedModel(models.Model):
 
 
 class AppendOnlyModel(models.Model):
-    """A history row: written once, never updated or deleted (STYLE.md section 1.4)."""
+    """A history row: written once, never updated or deleted (STYLE.md section 1.4).
+
+    A subclass may name what a refused change raises by overriding ``refusal``.
+    """
 
     class Meta:
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:
-            raise ValueError(f"{type(self).__name__} rows are append-only.")
+            raise self.refusal()
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError(f"{type(self).__name__} rows are append-only.")
+        raise self.refusal()
+
+    def refusal(self) -> Exception:
+        return ValueError(f"{type(self).__name__} rows are append-only.")

@@ -8,8 +8,6 @@ against the postings by ``manage.py ledger_check``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -65,7 +63,7 @@ class LedgerAccount(models.Model):
         return f"{self.code} ({self.currency})"
 
 
-class JournalTransaction(models.Model):
+class JournalTransaction(AppendOnlyModel):
     idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
     description = models.CharField(_("description"), max_length=300)
     reference = models.CharField(_("reference"), max_length=120, blank=True, db_index=True)
@@ -78,16 +76,11 @@ class JournalTransaction(models.Model):
     def __str__(self) -> str:
         return f"{self.idempotency_key}: {self.description}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise ImmutableRecord()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ImmutableRecord()
+    def refusal(self) -> Exception:
+        return ImmutableRecord()
 
 
-class Posting(models.Model):
+class Posting(AppendOnlyModel):
     transaction = models.ForeignKey(
         JournalTransaction, on_delete=models.PROTECT, related_name="postings"
     )
@@ -106,13 +99,8 @@ class Posting(models.Model):
     def __str__(self) -> str:
         return f"{self.account_id}: {self.amount_minor} {self.currency}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise ImmutableRecord()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ImmutableRecord()
+    def refusal(self) -> Exception:
+        return ImmutableRecord()
 
 
 class FxRate(models.Model):

@@ -9,7 +9,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sokoni.core.models import TimeStampedModel
+from sokoni.core.models import AppendOnlyModel, TimeStampedModel
 from sokoni.core.text import validate_no_control_characters
 from sokoni.villages.countries import country_name as _country_name
 from sokoni.villages.countries import validate_country_code
@@ -209,7 +209,7 @@ class AppendOnlyError(Exception):
     """Raised when code tries to change or delete an audit row."""
 
 
-class VillageEvent(models.Model):
+class VillageEvent(AppendOnlyModel):
     """One entry of a village's audit trail: who did what, when, and why. Never changed."""
 
     village = models.ForeignKey(
@@ -241,10 +241,5 @@ class VillageEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.village_id} {self.action} {self.from_status}->{self.to_status}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("Village events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("Village events are append-only.")
+    def refusal(self) -> Exception:
+        return AppendOnlyError("Village events are append-only.")
