@@ -24,7 +24,7 @@ from sokoni.orders.models import Dispute, Order
 from sokoni.orders.services.lifecycle import dispute_decide
 from sokoni.orders.views.common import history, user_of, visible
 from sokoni.payments.errors import UnknownPayment
-from sokoni.payments.services.intents import payment_confirm_cash
+from sokoni.payments.services.intents import payment_confirm_cash, reference_normalise
 from sokoni.payments.states import PaymentStatus
 from sokoni.villages.models import ServiceCentre
 
@@ -95,7 +95,7 @@ def agent_cash(request: HttpRequest) -> HttpResponse:
     due = list(selectors.cash_due_for_operator(user).select_related("payer"))
     form = CashForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["reference"].strip().upper().replace(" ", "").replace("-", "")
+        code = reference_normalise(form.cleaned_data["reference"])
         intent = next((i for i in due if i.reference == code), None)
         try:
             if intent is None:

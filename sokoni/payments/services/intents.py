@@ -280,9 +280,14 @@ def _refund_unapplied(intent: PaymentIntent, *, actor: User | None) -> None:
     _move(intent, PaymentStatus.REFUNDED, actor=actor, note="nothing left to pay for")
 
 
+def reference_normalise(text: str) -> str:
+    """A payment reference as typed or read out ("sk 7kq2-m9xa") in its stored form."""
+    return text.strip().upper().replace(" ", "").replace("-", "")
+
+
 def payment_confirm_cash(*, reference: str, operator: User, amount_minor: int) -> PaymentIntent:
     """The service-centre operator took the cash for this reference; it enters their float."""
-    code = reference.strip().upper().replace(" ", "").replace("-", "")
+    code = reference_normalise(reference)
     intent = PaymentIntent.objects.filter(reference=code, method=PaymentMethod.CASH).first()
     if intent is None or intent.collector_id != operator.pk:
         raise UnknownPayment()
