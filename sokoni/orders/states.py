@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Final
 
 from django.db import models
@@ -38,6 +38,13 @@ HELD: Final = frozenset({OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DISP
 CLOSED: Final = frozenset(
     {OrderStatus.COMPLETED, OrderStatus.CANCELLED, OrderStatus.REFUNDED, OrderStatus.SETTLED}
 )
+
+
+def awaits_payment(statuses: Iterable[str]) -> bool:
+    """Whether a checkout whose orders have these statuses still waits to be paid: some order
+    waits for payment and every order not cancelled one by one does."""
+    live = set(statuses) - {OrderStatus.CANCELLED}
+    return live == {OrderStatus.PENDING_PAYMENT}
 
 
 class DeliveryMethod(models.TextChoices):

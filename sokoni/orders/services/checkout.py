@@ -50,7 +50,7 @@ from sokoni.orders.models import Checkout, Order, OrderLine
 from sokoni.orders.services.cart import MAX_LINES, MAX_QUANTITY, cart_clear_products
 from sokoni.orders.services.escrow import commission_of, hold_lines
 from sokoni.orders.services.lifecycle import order_event, order_move, orders_cancel_pending
-from sokoni.orders.states import DeliveryMethod, OrderStatus
+from sokoni.orders.states import DeliveryMethod, OrderStatus, awaits_payment
 from sokoni.orders.tasks import checkout_expire_task
 from sokoni.payments.fx import fx_convert
 from sokoni.payments.models import PaymentIntent
@@ -447,8 +447,7 @@ def _check_payable(checkout: Checkout) -> int:
     paid (the orders cancelled one by one no longer count). Read from the database, so a
     checkout object loaded before an order was cancelled never asks for the old total."""
     rows = list(checkout.orders.values_list("status", "pay_total_minor"))
-    statuses = {status for status, _total in rows} - {OrderStatus.CANCELLED}
-    if statuses != {OrderStatus.PENDING_PAYMENT}:
+    if not awaits_payment(status for status, _total in rows):
         raise CheckoutNotPayable()
     if timezone.now() >= checkout.reserved_until:
         raise CheckoutNotPayable()
@@ -465,10 +464,9 @@ def checkout_apply_payment(intent: PaymentIntent) -> bool:
     if checkout is None:
         return False
     orders = list(orders_qs_for_update(checkout=checkout))
-    live = [order for order in orders if order.status == OrderStatus.PENDING_PAYMENT]
-    others = [order for order in orders if order.status != OrderStatus.CANCELLED]
-    if not live or len(live) != len(others):
+    if not awaits_payment(order.status for order in orders):
         return False
+    live = [order for order in orders if order.status == OrderStatus.PENDING_PAYMENT]
     due = sum(order.pay_total_minor for order in live)
     if (intent.amount_minor, intent.currency) != (due, checkout.currency):
         return False

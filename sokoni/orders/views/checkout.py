@@ -39,7 +39,7 @@ from sokoni.orders.services.checkout import (
     checkout_place,
     request_fingerprint,
 )
-from sokoni.orders.states import DeliveryMethod, OrderStatus
+from sokoni.orders.states import DeliveryMethod, OrderStatus, awaits_payment
 from sokoni.orders.views.cart import CartGroup, cart_groups, cart_lines
 from sokoni.orders.views.common import post_only, user_of, visible
 from sokoni.payments.fx import FxRateMissing, fx_convert
@@ -236,9 +236,8 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
 
 
 def _payable(checkout: Checkout, orders: list[Order]) -> bool:
-    waiting = [order for order in orders if order.status == OrderStatus.PENDING_PAYMENT]
-    live = [order for order in orders if order.status != OrderStatus.CANCELLED]
-    return bool(waiting) and len(waiting) == len(live) and timezone.now() < checkout.reserved_until
+    statuses = (order.status for order in orders)
+    return awaits_payment(statuses) and timezone.now() < checkout.reserved_until
 
 
 @login_required
