@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "sokoni.catalog",
     "sokoni.orders",
     "sokoni.api",
+    "sokoni.channels",
     "sokoni.web",
 ]
 
@@ -258,3 +259,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+# USSD and inbound SMS webhooks (sokoni/channels/auth.py): a shared secret the gateway sends,
+# and/or the addresses it calls from (comma-separated, networks allowed).
+CHANNELS_SECRET = os.environ.get("CHANNELS_SECRET", "")
+CHANNELS_ALLOWED_IPS = [
+    net.strip() for net in os.environ.get("CHANNELS_ALLOWED_IPS", "").split(",") if net.strip()
+]
+

@@ -100,3 +100,28 @@ class ApiToken(models.Model):
     @staticmethod
     def digest_of(raw: str) -> str:
         return _hash_token(raw)
+
+
+class Pin(models.Model):
+    """A villager's 4-6 digit PIN for USSD and SMS.
+
+    Stored as a keyed hash (HMAC-SHA256 with SECRET_KEY and a salt of its own) rather than a
+    slow password hash: a million PINs are few enough that no hash protects a stolen table, and
+    a USSD step has 50 ms. What protects a PIN is the lock after a few wrong tries.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="pin"
+    )
+    salt = models.CharField(max_length=32)
+    digest = models.CharField(max_length=64)
+    failures = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("PIN")
+        verbose_name_plural = _("PINs")
+
+    def __str__(self) -> str:
+        return f"PIN of {self.user_id}"

@@ -1,7 +1,11 @@
-"""Writes on accounts: sign-up, login throttling, preferences, API tokens."""
+"""Writes on accounts: sign-up, light accounts, PINs, login throttling, preferences, API tokens."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import itertools
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -10,8 +14,17 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from sokoni.accounts.errors import InvalidCredentials, LoginThrottled, PhoneTaken
-from sokoni.accounts.models import ApiToken, LoginFailure, User
+from sokoni.accounts.errors import (
+    InvalidCredentials,
+    LoginThrottled,
+    PhoneTaken,
+    PinAlreadySet,
+    PinInvalid,
+    PinLocked,
+    PinNotSet,
+    PinWrong,
+)
+from sokoni.accounts.models import ApiToken, LoginFailure, Pin, User
 from sokoni.accounts.phones import normalize_phone
 from sokoni.core.errors import InvalidInput
 from sokoni.core.money import is_known_currency
@@ -102,3 +115,100 @@ def api_token_issue(*, phone: str, password: str, ip: str | None) -> tuple[str, 
         expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_TTL_DAYS),
     )
     return raw, token
+
+
+# -- villagers without a smartphone: light accounts and PINs ----------------------------------
+
+
+@transaction.atomic
+def villager_register(*, phone: str, name: str = "", language: str = "en") -> User:
+    """A light account for someone who orders by USSD, SMS or at a service centre: no password
+    (they never log in to the web), and no PIN until they set one on their own phone."""
+    e164 = normalize_phone(phone)
+    clean = " ".join(name.split())[:120]
+    if language not in dict(settings.LANGUAGES):
+        raise InvalidInput(field="language")
+    if User.objects.filter(phone=e164).exists():
+        raise PhoneTaken(field="phone")
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(
+                e164, None, name=clean, language=language, currency=settings.DEFAULT_CURRENCY
+            )
+    except IntegrityError as exc:
+        raise PhoneTaken(field="phone") from exc
+
+
+def pin_is_acceptable(pin: str) -> bool:
+    """4 to 6 ASCII digits, not all the same (1111) and not a run (1234, 9876)."""
+    if not (pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 6):
+        return False
+    steps = {int(b) - int(a) for a, b in itertools.pairwise(pin)}
+    return steps not in ({0}, {1}, {-1})
+
+
+def _pin_digest(user_id: int, salt: str, pin: str) -> str:
+    key = hashlib.sha256(f"sokoni-pin:{settings.SECRET_KEY}".encode()).digest()
+    return hmac.new(key, f"{user_id}:{salt}:{pin}".encode(), hashlib.sha256).hexdigest()
+
+
+def pin_set(*, user: User, new_pin: str, old_pin: str | None = None) -> None:
+    """Set a first PIN, or change it with the old one (checked like any PIN entry)."""
+    if not pin_is_acceptable(new_pin):
+        raise PinInvalid()
+    if old_pin is not None:
+        pin_check(user=user, pin=old_pin)
+    salt = secrets.token_hex(16)
+    fields = {
+        "salt": salt,
+        "digest": _pin_digest(user.pk, salt, new_pin),
+        "failures": 0,
+        "locked_until": None,
+        "set_at": timezone.now(),
+    }
+    with transaction.atomic():
+        current = Pin.objects.select_for_update().filter(user=user).first()
+        if current is None:
+            try:
+                with transaction.atomic():
+                    Pin.objects.create(user=user, **fields)
+            except IntegrityError as exc:  # set at the same moment from another session
+                raise PinAlreadySet() from exc
+            return
+        if old_pin is None:
+            raise PinAlreadySet()
+        Pin.objects.filter(pk=current.pk).update(**fields)
+
+
+def pin_check(*, user: User, pin: str) -> None:
+    """Accept the user's PIN or raise ``PinWrong`` (with ``tries_left``), ``PinLocked`` or
+    ``PinNotSet``. It runs in a transaction of its own (``durable``: never inside the caller's),
+    so a wrong PIN stays counted whatever the caller does next."""
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        record = Pin.objects.select_for_update().filter(user=user).first()
+        if record is None:
+            raise PinNotSet()
+        if record.locked_until is not None and record.locked_until > now:
+            raise PinLocked(until=record.locked_until)
+        failures = 0 if record.locked_until is not None else record.failures
+        right = hmac.compare_digest(record.digest, _pin_digest(user.pk, record.salt, pin[:12]))
+        if right:
+            if record.failures or record.locked_until:
+                Pin.objects.filter(pk=record.pk).update(failures=0, locked_until=None)
+            return
+        failures += 1
+        limit = settings.PIN_MAX_FAILURES
+        locked = now + timedelta(minutes=settings.PIN_LOCK_MINUTES) if failures >= limit else None
+        Pin.objects.filter(pk=record.pk).update(
+            failures=0 if locked else failures, locked_until=locked
+        )
+    if locked:
+        raise PinLocked(until=locked)
+    raise PinWrong(tries_left=limit - failures)
+
+
+def pin_reset(*, user: User) -> None:
+    """Forget a villager's PIN (they forgot it and showed who they are at the service centre);
+    they set a new one on their own phone."""
+    Pin.objects.filter(user=user).delete()

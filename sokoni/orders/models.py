@@ -77,6 +77,19 @@ class Checkout(models.Model):
     recipient_name = models.CharField(_("recipient"), max_length=120)
     recipient_phone = models.CharField(_("recipient's phone"), max_length=20)
     reserved_until = models.DateTimeField(_("stock reserved until"))
+    # An assisted order: the service-centre operator who placed it and the share of each
+    # released order they earn, in basis points (a snapshot of AGENT_COMMISSION_BP).
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assisted_checkouts",
+        verbose_name=_("placed by (operator)"),
+    )
+    agent_commission_bp = models.PositiveIntegerField(
+        _("operator's commission (basis points)"), default=0
+    )
     idempotency_key = models.CharField(max_length=100, blank=True)
     request_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -132,6 +145,8 @@ class Order(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # How the escrow ended, in the shop's currency.
     released_minor = models.BigIntegerField(_("released to the seller"), default=0)
+    # Paid by the platform to the operator who placed an assisted order, on release.
+    agent_commission_minor = models.BigIntegerField(_("operator's commission"), default=0)
     refunded_minor = models.BigIntegerField(_("refunded to the buyer"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -151,6 +166,7 @@ class Order(models.Model):
                     pay_total_minor__gte=0,
                     released_minor__gte=0,
                     refunded_minor__gte=0,
+                    agent_commission_minor__gte=0,
                 ),
                 name="order_amounts_not_negative",
             ),

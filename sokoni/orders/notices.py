@@ -9,6 +9,7 @@ queued (a number the SMS provider cannot reach) is skipped: it must never stop m
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -17,8 +18,10 @@ from sokoni.accounts.models import User
 from sokoni.core.errors import InvalidInput
 from sokoni.core.money import format_money, share
 from sokoni.messaging.outbound import sms_enqueue
-from sokoni.orders.models import Order
+from sokoni.orders.models import Checkout, Order
+from sokoni.orders.services.escrow import paying_intent
 from sokoni.orders.states import OrderStatus
+from sokoni.payments.states import PaymentMethod
 
 
 def _amount(minor: int, currency: str, language: str) -> str:
@@ -71,27 +74,128 @@ def _disputed_seller(order: Order, language: str) -> str:
     ) % {"number": order.number}
 
 
+# -- to the service-centre operator (writers return "" when the order is none of theirs) --------
+
+
+def _assisted(order: Order) -> bool:
+    return order.checkout.placed_by_id is not None
+
+
+def _paid_operator(order: Order, language: str) -> str:
+    if not _assisted(order):
+        return ""
+    return _("Sokoni: order %(number)s you placed for %(name)s is paid.") % {
+        "number": order.number,
+        "name": order.checkout.recipient_name,
+    }
+
+
+def _shipped_operator(order: Order, language: str) -> str:
+    if order.checkout.service_centre_id is None:
+        return ""
+    return _(
+        "Sokoni: parcel %(number)s for %(name)s is on its way to your centre. Check it in "
+        "when it arrives."
+    ) % {"number": order.number, "name": order.checkout.recipient_name}
+
+
+def _released_operator(order: Order, language: str) -> str:
+    if not order.agent_commission_minor:
+        return ""
+    return _("Sokoni: your commission of %(amount)s for order %(number)s is in your wallet.") % {
+        "amount": _amount(order.agent_commission_minor, order.currency, language),
+        "number": order.number,
+    }
+
+
+def _refunded_operator(order: Order, language: str) -> str:
+    intent = paying_intent(order)
+    if intent is None or intent.method != PaymentMethod.CASH:
+        return ""
+    return _(
+        "Sokoni: order %(number)s is refunded. Give %(amount)s in cash back to %(name)s "
+        "(%(phone)s)."
+    ) % {
+        "number": order.number,
+        "amount": _amount(order.refunded_paid_minor, order.pay_currency, language),
+        "name": order.checkout.recipient_name,
+        "phone": order.buyer.phone,
+    }
+
+
+def _operator(order: Order) -> User | None:
+    """The operator who placed the order, else the one of the centre it is picked up at."""
+    checkout = order.checkout
+    if checkout.placed_by_id is not None:
+        return checkout.placed_by
+    centre = checkout.service_centre
+    return centre.operator if centre is not None else None
+
+
 Writer = Callable[[Order, str], str]
 NOTICES: dict[str, list[tuple[str, Writer]]] = {
-    OrderStatus.PAID: [("buyer", _paid_buyer), ("seller", _paid_seller)],
-    OrderStatus.SHIPPED: [("buyer", _shipped_buyer)],
-    OrderStatus.COMPLETED: [("seller", _released_seller)],
+    OrderStatus.PAID: [
+        ("buyer", _paid_buyer),
+        ("seller", _paid_seller),
+        ("operator", _paid_operator),
+    ],
+    OrderStatus.SHIPPED: [("buyer", _shipped_buyer), ("operator", _shipped_operator)],
+    OrderStatus.COMPLETED: [("seller", _released_seller), ("operator", _released_operator)],
     OrderStatus.SETTLED: [("seller", _released_seller), ("buyer", _refunded_buyer)],
-    OrderStatus.REFUNDED: [("buyer", _refunded_buyer)],
+    OrderStatus.REFUNDED: [("buyer", _refunded_buyer), ("operator", _refunded_operator)],
     OrderStatus.DISPUTED: [("seller", _disputed_seller)],
 }
+
+
+def _person(order: Order, role: str) -> User | None:
+    if role == "buyer":
+        return order.buyer
+    if role == "seller":
+        return order.shop.owner
+    return _operator(order)
+
+
+def notify(person: User, body_of: Callable[[str], str], dedupe_key: str) -> None:
+    """Queue one text to ``person`` written in their language (see ``notify_phone``)."""
+    notify_phone(person.phone, person.language or "en", body_of, dedupe_key)
+
+
+def notify_phone(phone: str, language: str, body_of: Callable[[str], str], dedupe_key: str) -> None:
+    """Queue one text written in ``language``; skipped when the writer has nothing to say or
+    the number cannot be reached (a notice never stops the operation it tells about)."""
+    with translation.override(language):
+        body = body_of(language)
+    if not body:
+        return
+    try:
+        sms_enqueue(to=phone, body=body, dedupe_key=dedupe_key)
+    except InvalidInput:
+        return
 
 
 def order_moved(order: Order) -> None:
     """Queue the text messages that the order's new status calls for."""
     for role, write in NOTICES.get(order.status, []):
-        person: User = order.buyer if role == "buyer" else order.shop.owner
-        language = person.language or "en"
-        with translation.override(language):
-            body = write(order, language)
-        try:
-            sms_enqueue(
-                to=person.phone, body=body, dedupe_key=f"order:{order.pk}:{order.status}:{role}"
-            )
-        except InvalidInput:
+        person = _person(order, role)
+        if person is None:
             continue
+        notify(person, partial(write, order), f"order:{order.pk}:{order.status}:{role}")
+
+
+def assisted_checkout_placed(checkout: Checkout, orders: list[Order]) -> None:
+    """Tell a villager that an operator ordered in their name (so nobody can do it unseen)."""
+    operator = checkout.placed_by
+    if operator is None:
+        return
+
+    def body(language: str) -> str:
+        return _(
+            "Sokoni: %(operator)s ordered %(numbers)s for you, %(amount)s to pay. If you did "
+            "not ask for it, do not pay."
+        ) % {
+            "operator": operator.name or operator.phone,
+            "numbers": ", ".join(order.number for order in orders),
+            "amount": _amount(checkout.total_minor, checkout.currency, language),
+        }
+
+    notify(checkout.buyer, body, f"checkout:{checkout.pk}:placed")

@@ -18,9 +18,19 @@ NOT_PAID_IN_TIME: Final = gettext_noop("not paid in time")
 CANCELLED_BY_BUYER: Final = gettext_noop("cancelled by the buyer")
 CANCELLED_BY_SELLER: Final = gettext_noop("cancelled by the seller")
 SELLER_AGREED_TO_REFUND: Final = gettext_noop("the seller agreed to refund")
+COLLECTED: Final = gettext_noop("collected at the service centre with the pickup code")
+NOT_COLLECTED: Final = gettext_noop("not collected from the service centre in time")
 
 KNOWN: Final = frozenset(
-    {RECEIVED, NOT_PAID_IN_TIME, CANCELLED_BY_BUYER, CANCELLED_BY_SELLER, SELLER_AGREED_TO_REFUND}
+    {
+        RECEIVED,
+        NOT_PAID_IN_TIME,
+        CANCELLED_BY_BUYER,
+        CANCELLED_BY_SELLER,
+        SELLER_AGREED_TO_REFUND,
+        COLLECTED,
+        NOT_COLLECTED,
+    }
 )
 
 PAID = re.compile(r"^paid: (?P<ref>SK[A-Z0-9]+)$")

@@ -23,7 +23,10 @@ class OrderStatus(models.TextChoices):
 TRANSITIONS: Final[Mapping[str, frozenset[str]]] = {
     OrderStatus.PENDING_PAYMENT: frozenset({OrderStatus.PAID, OrderStatus.CANCELLED}),
     OrderStatus.PAID: frozenset({OrderStatus.SHIPPED, OrderStatus.REFUNDED, OrderStatus.DISPUTED}),
-    OrderStatus.SHIPPED: frozenset({OrderStatus.COMPLETED, OrderStatus.DISPUTED}),
+    # Refunded from shipped: a parcel nobody collected from the service centre went back.
+    OrderStatus.SHIPPED: frozenset(
+        {OrderStatus.COMPLETED, OrderStatus.DISPUTED, OrderStatus.REFUNDED}
+    ),
     OrderStatus.DISPUTED: frozenset(
         {OrderStatus.COMPLETED, OrderStatus.REFUNDED, OrderStatus.SETTLED}
     ),

@@ -7,6 +7,7 @@ from typing import Final
 REVENUE_COMMISSION: Final = "revenue:commission"
 PAYOUTS_IN_TRANSIT: Final = "payout:transit"
 FX: Final = "fx:exchange"
+AGENT_COMMISSION: Final = "expense:agent-commission"
 
 
 def escrow_for_order(order_id: int) -> str:

@@ -26,6 +26,7 @@ class AccountKind(models.TextChoices):
     FLOAT = "float", _("Service-centre float")
     PAYOUT = "payout", _("Payouts in transit")
     FX = "fx", _("Currency exchange")
+    EXPENSE = "expense", _("Platform expenses")
 
 
 # Money held for someone: these accounts can never go below zero. Clearing, float, FX and

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sokoni.core.models import AppendOnlyModel, TimeStampedModel
@@ -203,6 +204,40 @@ class ServiceCentre(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Resident(models.Model):
+    """Where a villager without a smartphone belongs: their service centre, which sets the
+    products USSD offers them first and where their parcels wait."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="residence",
+    )
+    centre = models.ForeignKey(
+        ServiceCentre,
+        on_delete=models.PROTECT,
+        related_name="residents",
+        verbose_name=_("service centre"),
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    since = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} at {self.centre_id}"
 
 
 class AppendOnlyError(Exception):

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from sokoni.accounts.models import User
 from sokoni.villages.countries import country_name
 from sokoni.villages.errors import ServiceCentreNotFound, VillageNotFound
-from sokoni.villages.models import ServiceCentre, Village, VillageEvent, VillagePhoto
+from sokoni.villages.models import Resident, ServiceCentre, Village, VillageEvent, VillagePhoto
 from sokoni.villages.states import VillageStatus
 
 AnyUser = User | AnonymousUser
@@ -144,3 +144,41 @@ def service_centre_get_for_admin(*, village: Village, centre_id: int) -> Service
 def village_events(*, village: Village) -> list[VillageEvent]:
     """The audit trail of a village, oldest first."""
     return list(village.events.select_related("actor").order_by("at", "pk"))
+
+
+def centres_operated_by(user: AnyUser) -> list[ServiceCentre]:
+    """The open service centres this user runs (in approved villages)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        ServiceCentre.objects.filter(
+            operator=user, is_active=True, village__status=VillageStatus.APPROVED
+        )
+        .select_related("village")
+        .order_by("name", "pk")
+    )
+
+
+def home_centre_of(user: User) -> ServiceCentre | None:
+    """The service centre a villager belongs to, if it is still open."""
+    resident = (
+        Resident.objects.select_related("centre__village")
+        .filter(
+            user=user,
+            centre__is_active=True,
+            centre__village__status=VillageStatus.APPROVED,
+        )
+        .first()
+    )
+    return resident.centre if resident else None
+
+
+def centres_open_in_country(country: str) -> QuerySet[ServiceCentre]:
+    """Open service centres of approved villages in a country, by village then name."""
+    return (
+        ServiceCentre.objects.filter(
+            is_active=True, village__status=VillageStatus.APPROVED, village__country=country
+        )
+        .select_related("village")
+        .order_by("village__name", "name", "pk")
+    )

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -31,10 +32,11 @@ from sokoni.villages.errors import (
     OperatorNotFound,
     PhotoNotFound,
     ReasonRequired,
+    ServiceCentreNotFound,
     TooManyPhotos,
     TransitionNotAllowed,
 )
-from sokoni.villages.models import ServiceCentre, Village, VillageEvent, VillagePhoto
+from sokoni.villages.models import Resident, ServiceCentre, Village, VillageEvent, VillagePhoto
 from sokoni.villages.states import TRANSITIONS, VillageAction, VillageStatus
 
 # Slugs that would shadow the app's own pages under /villages/.
@@ -570,3 +572,22 @@ def service_centre_close(*, centre: ServiceCentre, by: User) -> ServiceCentre:
 def max_photo_bytes() -> int:
     """The upload limit of one photo, for forms to refuse early."""
     return int(settings.IMAGE_MAX_BYTES)
+
+
+# --- residents: villagers who order through a service centre ---------------------------------
+
+
+def resident_set_centre(
+    *, user: User, centre: ServiceCentre, registered_by: User | None = None
+) -> Resident:
+    """Attach a villager to an open service centre of an approved village (or move them)."""
+    if not centre.is_active or centre.village.status != VillageStatus.APPROVED:
+        raise ServiceCentreNotFound()
+    resident, created = Resident.objects.get_or_create(
+        user=user, defaults={"centre": centre, "registered_by": registered_by}
+    )
+    if not created and resident.centre_id != centre.pk:
+        resident.centre = centre
+        resident.since = timezone.now()
+        resident.save(update_fields=["centre", "since"])
+    return resident

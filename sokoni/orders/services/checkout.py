@@ -47,6 +47,7 @@ from sokoni.orders.errors import (
 )
 from sokoni.orders.locks import checkout_qs_for_update, orders_qs_for_update
 from sokoni.orders.models import Checkout, Order, OrderLine
+from sokoni.orders.notices import assisted_checkout_placed
 from sokoni.orders.services.cart import MAX_LINES, MAX_QUANTITY, cart_clear_products
 from sokoni.orders.services.escrow import commission_of, hold_lines
 from sokoni.orders.services.lifecycle import order_event, order_move, orders_cancel_pending
@@ -163,11 +164,14 @@ def checkout_place(
     delivery: Delivery,
     idempotency_key: str = "",
     request_hash: str = "",
+    placed_by: User | None = None,
 ) -> Checkout:
     """Reserve the stock and create one pending order per shop, priced in ``currency``.
 
     With an ``idempotency_key``, a retry with the same request returns the first checkout and
-    a different request with the same key is refused (``IdempotencyKeyReused``).
+    a different request with the same key is refused (``IdempotencyKeyReused``). With
+    ``placed_by``, a service-centre operator orders for the buyer (an assisted order): pickup
+    at a centre they run, and they earn AGENT_COMMISSION_BP of it when it is released.
     """
     checkout, _replay = checkout_place_or_replay(
         buyer=buyer,
@@ -176,6 +180,7 @@ def checkout_place(
         delivery=delivery,
         idempotency_key=idempotency_key,
         request_hash=request_hash,
+        placed_by=placed_by,
     )
     return checkout
 
@@ -188,6 +193,7 @@ def checkout_place_or_replay(
     delivery: Delivery,
     idempotency_key: str = "",
     request_hash: str = "",
+    placed_by: User | None = None,
 ) -> tuple[Checkout, bool]:
     """``checkout_place``, also saying whether the checkout is a replay of an earlier request
     (an API answers 200 to a replay and never starts its payment again)."""
@@ -201,9 +207,13 @@ def checkout_place_or_replay(
     if currency not in settings.CURRENCIES or not is_known_currency(currency):
         raise CurrencyNotAccepted(field="currency")
     clean = _delivery(delivery)
+    if placed_by is not None:
+        _check_assisted(placed_by, buyer, clean)
     products = _buyable(buyer, wanted)
     try:
-        placed = _place(buyer, wanted, products, currency, clean, idempotency_key, request_hash)
+        placed = _place(
+            buyer, wanted, products, currency, clean, idempotency_key, request_hash, placed_by
+        )
     except IntegrityError:
         if not idempotency_key:
             raise
@@ -212,6 +222,18 @@ def checkout_place_or_replay(
             raise
         return _replayed(existing, request_hash), True
     return placed, False
+
+
+def _check_assisted(operator: User, buyer: User, delivery: Delivery) -> None:
+    """An operator orders for someone else, for pickup at a centre they run."""
+    if operator.pk == buyer.pk:
+        raise InvalidInput(_("Order for yourself from the shop pages."), field="buyer")
+    centre_id = delivery.service_centre_id
+    centre = ServiceCentre.objects.filter(pk=centre_id).first() if centre_id else None
+    if delivery.method != DeliveryMethod.PICKUP or centre is None:
+        raise InvalidInput(_("Assisted orders are picked up at your centre."), field="delivery")
+    if centre.operator_id != operator.pk:
+        raise NotFound(_("Choose a service centre."), field="service_centre")
 
 
 def _replayed(existing: Checkout, request_hash: str) -> Checkout:
@@ -265,6 +287,7 @@ def _place(
     delivery: Delivery,
     idempotency_key: str,
     request_hash: str,
+    placed_by: User | None = None,
 ) -> Checkout:
     for product_id in sorted(wanted):  # reserve in id order: no two checkouts deadlock
         _reserve(products[product_id], wanted[product_id])
@@ -285,14 +308,18 @@ def _place(
         reserved_until=reserved_until,
         idempotency_key=idempotency_key,
         request_hash=request_hash,
+        placed_by=placed_by,
+        agent_commission_bp=settings.AGENT_COMMISSION_BP if placed_by else 0,
     )
-    total = 0
-    for shop_id in sorted(by_shop):
-        total += _order_for_shop(checkout, by_shop[shop_id], wanted, buyer).pay_total_minor
+    orders = [
+        _order_for_shop(checkout, by_shop[shop_id], wanted, buyer) for shop_id in sorted(by_shop)
+    ]
+    total = sum(order.pay_total_minor for order in orders)
     if total <= 0:
         raise NothingToPay()
     Checkout.objects.filter(pk=checkout.pk).update(total_minor=total)
     checkout.total_minor = total
+    assisted_checkout_placed(checkout, orders)
     cart_clear_products(user=buyer, product_ids=list(wanted))
     defer(checkout_expire_task, checkout.pk, run_after=reserved_until)
     return checkout

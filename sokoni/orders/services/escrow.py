@@ -14,7 +14,13 @@ from django.db.models import Q
 from sokoni.core.money import share
 from sokoni.orders.models import Order
 from sokoni.orders.states import HELD
-from sokoni.payments.codes import FX, REVENUE_COMMISSION, escrow_for_order, wallet_of
+from sokoni.payments.codes import (
+    AGENT_COMMISSION,
+    FX,
+    REVENUE_COMMISSION,
+    escrow_for_order,
+    wallet_of,
+)
 from sokoni.payments.models import AccountKind, LedgerAccount, PaymentIntent
 from sokoni.payments.services import Line, journal_post
 from sokoni.payments.states import PaymentStatus
@@ -43,6 +49,14 @@ def _to_escrow(order: Order, pay_currency: str) -> list[Line]:
     ]
 
 
+def agent_share(order: Order) -> int:
+    """What the operator who placed an assisted order earns when it is released in full."""
+    checkout = order.checkout
+    if checkout.placed_by_id is None or not checkout.agent_commission_bp:
+        return 0
+    return share(order.total_minor, checkout.agent_commission_bp, 10_000)
+
+
 def paying_intent(order: Order) -> PaymentIntent | None:
     """The payment that filled this order's escrow."""
     return (
@@ -58,8 +72,10 @@ def settle(order: Order, *, to_buyer: int, key: str, description: str) -> tuple[
     """Empty the order's escrow: ``to_buyer`` back to the buyer, the rest to the seller.
 
     The seller's part pays the platform commission in proportion (all of it when the seller
-    gets everything). Returns (released to the seller, refunded to the buyer), both in the
-    shop's currency. Idempotent through ``key``.
+    gets everything). When the seller gets everything and an operator placed the order, the
+    platform pays the operator's commission into their wallet, as an expense. Returns
+    (released to the seller, refunded to the buyer), both in the shop's currency. Idempotent
+    through ``key``.
     """
     total = order.total_minor
     to_seller = total - to_buyer
@@ -76,6 +92,13 @@ def settle(order: Order, *, to_buyer: int, key: str, description: str) -> tuple[
                 owner,
             ),
             Line(REVENUE_COMMISSION, AccountKind.REVENUE, order.currency, commission),
+        ]
+    agent_cut = agent_share(order) if to_buyer == 0 else 0
+    agent = order.checkout.placed_by
+    if agent_cut and agent is not None:
+        lines += [
+            Line(wallet_of(agent.pk), AccountKind.WALLET, order.currency, agent_cut, agent),
+            Line(AGENT_COMMISSION, AccountKind.EXPENSE, order.currency, -agent_cut),
         ]
     if to_buyer:
         intent = paying_intent(order)

@@ -25,7 +25,8 @@ from sokoni.orders.errors import PaymentInProgress, TransitionNotAllowed
 from sokoni.orders.locks import checkout_qs_for_update, orders_qs_for_update
 from sokoni.orders.models import Checkout, Dispute, Order, OrderEvent
 from sokoni.orders.notices import order_moved
-from sokoni.orders.services.escrow import settle
+from sokoni.orders.registry import check_confirm_receipt
+from sokoni.orders.services.escrow import agent_share, settle
 from sokoni.orders.states import (
     TRANSITIONS,
     DisputeDecision,
@@ -101,6 +102,7 @@ def _release(order: Order, *, actor: User | None, reason: str, key: str) -> Orde
         actor=actor,
         reason=reason,
         released_minor=released,
+        agent_commission_minor=agent_share(order),
         closed_at=timezone.now(),
     )
 
@@ -209,7 +211,51 @@ def order_confirm_receipt(*, order: Order, actor: User) -> Order:
     order = _locked(order)
     if order.status != OrderStatus.SHIPPED:
         raise TransitionNotAllowed(order_id=order.pk, from_status=order.status)
+    check_confirm_receipt(order)
     return _release(order, actor=actor, reason=reasons.RECEIVED, key=f"order:{order.pk}:release")
+
+
+def _as_operator(order: Order, actor: User) -> None:
+    checkout = order.checkout
+    centre = checkout.service_centre
+    if centre is None or centre.operator_id != actor.pk:
+        raise NotFound()
+
+
+@transaction.atomic
+def order_collected(*, order: Order, operator: User) -> Order:
+    """The buyer collected the parcel at the service centre with its pickup code (checked by
+    the caller): that is their confirmation of receipt, so the escrow is released."""
+    _as_operator(order, operator)
+    order = _locked(order)
+    if order.status != OrderStatus.SHIPPED:
+        raise TransitionNotAllowed(order_id=order.pk, from_status=order.status)
+    return _release(
+        order, actor=operator, reason=reasons.COLLECTED, key=f"order:{order.pk}:release"
+    )
+
+
+@transaction.atomic
+def order_hold_for_pickup(*, order: Order, operator: User) -> Order:
+    """The parcel reached the service centre: the automatic release stops, since collecting it
+    with the pickup code (or the parcel going back) now ends the order."""
+    _as_operator(order, operator)
+    order = _locked(order)
+    if order.status != OrderStatus.SHIPPED:
+        raise TransitionNotAllowed(order_id=order.pk, from_status=order.status)
+    Order.objects.filter(pk=order.pk).update(auto_release_at=None)
+    order.auto_release_at = None
+    return order
+
+
+@transaction.atomic
+def order_refund_uncollected(*, order_id: int) -> Order | None:
+    """Nobody collected the parcel in time: it goes back to the seller and the buyer is
+    refunded in full. Only a shipped order is refunded (a disputed one waits for staff)."""
+    order = orders_qs_for_update(pk=order_id).first()
+    if order is None or order.status != OrderStatus.SHIPPED:
+        return order
+    return _refund(order, actor=None, reason=reasons.NOT_COLLECTED)
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from sokoni.orders.services.lifecycle import (
     order_dispute_open,
     order_extend,
     order_move,
+    order_refund_uncollected,
     order_ship,
 )
 from sokoni.orders.states import TRANSITIONS, OrderStatus
@@ -310,6 +311,7 @@ def test_every_move_of_the_table_is_reachable_through_the_services(tasks):
     order_cancel(order=pending.orders.get(), actor=pending.buyer)
     order_cancel(order=(paid := paid_order(tasks)), actor=paid.buyer)
     order_confirm_receipt(order=(shipped := shipped_order(tasks)), actor=shipped.buyer)
+    order_refund_uncollected(order_id=shipped_order(tasks).pk)  # nobody collected the parcel
     for decision, share in [("release", None), ("refund", None), ("split", 1_000)]:
         dispute_decide(
             order=disputed_order(tasks, shipped=decision != "refund"),

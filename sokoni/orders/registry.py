@@ -1,0 +1,27 @@
+"""Rules that higher layers add to the orders' life (no upward imports; STYLE.md section 3).
+
+``logistics`` registers, in its AppConfig.ready(), that a parcel waiting at a service centre is
+received by collecting it with its pickup code, not by a click.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sokoni.orders.models import Order
+
+# Raises a DomainError when the buyer may not confirm receipt of this order yet.
+ReceiptGuard = Callable[["Order"], None]
+_receipt_guards: list[ReceiptGuard] = []
+
+
+def on_confirm_receipt(guard: ReceiptGuard) -> None:
+    if guard not in _receipt_guards:
+        _receipt_guards.append(guard)
+
+
+def check_confirm_receipt(order: Order) -> None:
+    for guard in _receipt_guards:
+        guard(order)
