@@ -251,6 +251,14 @@ if not DEBUG and env_bool("HTTPS", default=False):
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+# Africa's Talking (SMS_BACKEND=africastalking, see docs/sms.md): the account's username and API
+# key, and an optional registered sender ID or short code (empty: the provider's default). The
+# SDK talks to the sandbox exactly when the username is "sandbox", so that is not a switch of
+# its own: AFRICASTALKING_SANDBOX only says which one is in use.
+AFRICASTALKING_USERNAME = os.environ.get("AFRICASTALKING_USERNAME", "sandbox")
+AFRICASTALKING_API_KEY = os.environ.get("AFRICASTALKING_API_KEY", "")
+AFRICASTALKING_SENDER_ID = os.environ.get("AFRICASTALKING_SENDER_ID", "")
+AFRICASTALKING_SANDBOX = AFRICASTALKING_USERNAME == "sandbox"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
