@@ -152,8 +152,13 @@ def _pin_digest(user_id: int, salt: str, pin: str) -> str:
     return hmac.new(key, f"{user_id}:{salt}:{pin}".encode(), hashlib.sha256).hexdigest()
 
 
-def pin_set(*, user: User, new_pin: str, old_pin: str | None = None) -> None:
-    """Set a first PIN, or change it with the old one (checked like any PIN entry)."""
+def pin_set(
+    *, user: User, new_pin: str, old_pin: str | None = None, old_checked: bool = False
+) -> None:
+    """Set a first PIN, or change it with the old one (checked like any PIN entry).
+
+    ``old_checked`` says the caller has just checked the old PIN with ``pin_check`` (the USSD
+    menu asks for it first, before the new one, and keeps no PIN between screens)."""
     if not pin_is_acceptable(new_pin):
         raise PinInvalid()
     if old_pin is not None:
@@ -175,7 +180,7 @@ def pin_set(*, user: User, new_pin: str, old_pin: str | None = None) -> None:
             except IntegrityError as exc:  # set at the same moment from another session
                 raise PinAlreadySet() from exc
             return
-        if old_pin is None:
+        if old_pin is None and not old_checked:
             raise PinAlreadySet()
         Pin.objects.filter(pk=current.pk).update(**fields)
 

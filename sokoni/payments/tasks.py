@@ -22,3 +22,17 @@ def payout_send_task(payout_id: int) -> None:
     from sokoni.payments.services.payouts import payout_send
 
     payout_send(payout_id=payout_id)
+
+
+@task()
+def payment_request_task(intent_id: int) -> None:
+    """Call the provider for a payment opened where nobody may wait for it (a USSD hop)."""
+    from sokoni.payments.models import PaymentIntent
+    from sokoni.payments.services.intents import payment_request
+    from sokoni.payments.states import PaymentStatus
+
+    intent = PaymentIntent.objects.filter(
+        pk=intent_id, status=PaymentStatus.PENDING, provider_ref=""
+    ).first()
+    if intent is not None:
+        payment_request(intent=intent)

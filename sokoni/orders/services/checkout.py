@@ -63,6 +63,7 @@ from sokoni.payments.services.intents import (
     payment_request,
 )
 from sokoni.payments.states import PaymentMethod, PaymentStatus
+from sokoni.payments.tasks import payment_request_task
 from sokoni.villages.models import ServiceCentre
 from sokoni.villages.states import VillageStatus
 
@@ -414,8 +415,12 @@ def checkout_pay(
     phone: str = "",
     card_number: str = "",
     centre_id: int | None = None,
+    request_later: bool = False,
 ) -> PaymentIntent:
     """Start paying a checkout's orders by mobile money, card or cash at a service centre.
+
+    With ``request_later`` the provider is called by a background task instead of now: a
+    USSD hop has seconds to answer and must never wait for a payment provider.
 
     Refused when the orders are no longer waiting for payment, or while another payment request
     is on its way (the payer would get two prompts or be charged twice). A cash request still
@@ -466,6 +471,9 @@ def checkout_pay(
             card_number=card_number,
             expires_at=checkout.reserved_until if method == PaymentMethod.CASH else None,
         )
+        if request_later and method != PaymentMethod.CARD:
+            defer(payment_request_task, intent.pk)
+            return intent
     return payment_request(intent=intent, card_number=card_number)
 
 
