@@ -71,8 +71,9 @@ INSTALLED_APPS = [
     "sokoni.villages",
     "sokoni.catalog",
     "sokoni.orders",
-    "sokoni.api",
+    "sokoni.logistics",
     "sokoni.channels",
+    "sokoni.api",
     "sokoni.web",
 ]
 
@@ -144,6 +145,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 
+# USSD and SMS PINs: this many wrong entries in a row lock the PIN for this long.
+PIN_MAX_FAILURES = env_int("PIN_MAX_FAILURES", 3)
+PIN_LOCK_MINUTES = env_int("PIN_LOCK_MINUTES", 60)
 LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),
@@ -215,6 +219,14 @@ ESCROW_EXTENSION_DAYS = (3, 5, 7, 10)
 # Platform commission in basis points (1/100 of a percent) where a category sets none.
 DEFAULT_COMMISSION_BP = env_int("DEFAULT_COMMISSION_BP", 500)
 
+# What a service-centre operator earns on an assisted order released to the seller, in basis
+# points of the order total, paid by the platform.
+AGENT_COMMISSION_BP = env_int("AGENT_COMMISSION_BP", 200)
+# Parcels for pickup wait this long at the centre before they go back and the order is refunded;
+# a wrong pickup code this many times locks the parcel for PICKUP_LOCK_MINUTES.
+PICKUP_WAIT_DAYS = env_int("PICKUP_WAIT_DAYS", 14)
+PICKUP_MAX_FAILURES = env_int("PICKUP_MAX_FAILURES", 5)
+PICKUP_LOCK_MINUTES = env_int("PICKUP_LOCK_MINUTES", 60)
 # Payments: which provider serves each method, and how long a payment request may stay
 # unanswered. The sandbox providers behave like the real ones (see docs/payments.md).
 PAYMENT_PROVIDERS = {
@@ -239,9 +251,26 @@ SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
 SMS_MAX_SEGMENTS = env_int("SMS_MAX_SEGMENTS", 2)
 SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 5)
 
+# Africa's Talking (SMS_BACKEND=africastalking, see docs/sms.md): the account's username and API
+# key, and an optional registered sender ID or short code (empty: the provider's default). The
+# SDK talks to the sandbox exactly when the username is "sandbox", so that is not a switch of
+# its own: AFRICASTALKING_SANDBOX only says which one is in use.
+AFRICASTALKING_USERNAME = os.environ.get("AFRICASTALKING_USERNAME", "sandbox")
+AFRICASTALKING_API_KEY = os.environ.get("AFRICASTALKING_API_KEY", "")
+AFRICASTALKING_SENDER_ID = os.environ.get("AFRICASTALKING_SENDER_ID", "")
+AFRICASTALKING_SANDBOX = AFRICASTALKING_USERNAME == "sandbox"
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# USSD and inbound SMS webhooks (sokoni/channels/auth.py): a shared secret the gateway sends,
+# and/or the addresses it calls from (comma-separated, networks allowed).
+CHANNELS_SECRET = os.environ.get("CHANNELS_SECRET", "")
+CHANNELS_ALLOWED_IPS = [
+    net.strip() for net in os.environ.get("CHANNELS_ALLOWED_IPS", "").split(",") if net.strip()
+]
+# The USSD code villagers dial (shown by the operator area, e.g. to set a PIN).
+USSD_CODE = os.environ.get("USSD_CODE", "*384*7#")
+
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG and env_bool("HTTPS", default=False):
@@ -251,14 +280,6 @@ if not DEBUG and env_bool("HTTPS", default=False):
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-# Africa's Talking (SMS_BACKEND=africastalking, see docs/sms.md): the account's username and API
-# key, and an optional registered sender ID or short code (empty: the provider's default). The
-# SDK talks to the sandbox exactly when the username is "sandbox", so that is not a switch of
-# its own: AFRICASTALKING_SANDBOX only says which one is in use.
-AFRICASTALKING_USERNAME = os.environ.get("AFRICASTALKING_USERNAME", "sandbox")
-AFRICASTALKING_API_KEY = os.environ.get("AFRICASTALKING_API_KEY", "")
-AFRICASTALKING_SENDER_ID = os.environ.get("AFRICASTALKING_SENDER_ID", "")
-AFRICASTALKING_SANDBOX = AFRICASTALKING_USERNAME == "sandbox"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
@@ -267,10 +288,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
-# USSD and inbound SMS webhooks (sokoni/channels/auth.py): a shared secret the gateway sends,
-# and/or the addresses it calls from (comma-separated, networks allowed).
-CHANNELS_SECRET = os.environ.get("CHANNELS_SECRET", "")
-CHANNELS_ALLOWED_IPS = [
-    net.strip() for net in os.environ.get("CHANNELS_ALLOWED_IPS", "").split(",") if net.strip()
-]
-

@@ -187,10 +187,11 @@ def pin_set(
 
 def pin_check(*, user: User, pin: str) -> None:
     """Accept the user's PIN or raise ``PinWrong`` (with ``tries_left``), ``PinLocked`` or
-    ``PinNotSet``. It runs in a transaction of its own (``durable``: never inside the caller's),
-    so a wrong PIN stays counted whatever the caller does next."""
+    ``PinNotSet``. Call it outside any transaction (the USSD, SMS and web callers do): the count
+    of wrong PINs is committed before the refusal is raised, so it stays counted whatever the
+    caller does next."""
     now = timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         record = Pin.objects.select_for_update().filter(user=user).first()
         if record is None:
             raise PinNotSet()

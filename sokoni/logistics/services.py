@@ -137,12 +137,13 @@ def pickup_resend_code(*, order_id: int, operator: User) -> Pickup:
 def pickup_hand_over(*, order_id: int, operator: User, code: str) -> Pickup:
     """Hand the parcel over against its code; that confirms receipt and releases the escrow.
 
-    Runs in a transaction of its own (``durable``) so that a wrong code stays counted.
+    Call it outside any transaction: a wrong code is committed as counted before the refusal
+    is raised.
     """
     order, _centre = _order_at_centre_of(order_id, operator)
     typed = "".join(code.split())[:12]
     now = timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         pickup = Pickup.objects.select_for_update().filter(order=order).first()
         if pickup is None:
             raise NotForPickup(field="order")

@@ -228,7 +228,9 @@ class RegisterPin(NewPin):
 
 class RegisterPinAgain(NewPinAgain):
     def done(self, ctx: Ctx, pin: str) -> Step:
-        centre = centres_open_in_country(_country(ctx)).filter(pk=int(ctx.args.get("centre", 0))).first()
+        centre = (
+            centres_open_in_country(_country(ctx)).filter(pk=int(ctx.args.get("centre", 0))).first()
+        )
         if centre is None:
             return Home(note=_("This centre is closed. Choose another."))
         with transaction.atomic():

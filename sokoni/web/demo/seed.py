@@ -34,6 +34,7 @@ from sokoni.core.images import store_photo
 from sokoni.core.money import currency_exponent
 from sokoni.villages.models import Village
 from sokoni.villages.services import service_centre_create, village_apply, village_approve
+from sokoni.web.demo.centres import CentresReport, seed_centres
 from sokoni.web.demo.orders import OrdersReport, seed_orders
 from sokoni.web.demo.pictures import product_picture, village_picture
 from sokoni.web.demo.world import DEMO_ACCOUNTS, PASSWORD, WORLD, Line, ShopSpec, VillageSpec
@@ -158,6 +159,7 @@ class SeedReport:
     certifications: int = 0
     pictures: int = 0
     orders: OrdersReport = field(default_factory=OrdersReport)
+    centre: CentresReport = field(default_factory=CentresReport)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -542,6 +544,7 @@ class Seeder:
         t = self._timed("search index", t)
         # Orders last: they take stock from the products above, through the real checkout.
         self.report.orders = seed_orders(log=self.log)
+        self.report.centre = seed_centres(log=self.log)
         self._timed("orders", t)
         self.report.seconds = time.monotonic() - started
         return self.report

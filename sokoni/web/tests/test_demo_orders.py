@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from sokoni.accounts.models import User
 from sokoni.catalog.models import Product
 from sokoni.orders.models import Checkout, Dispute, Order
 from sokoni.orders.services.escrow import share
@@ -44,10 +45,11 @@ def test_seed_demo_creates_an_order_in_every_state(world):
     """Every order status has at least one demo order, and the command says how many."""
     # when
     statuses = set(Order.objects.values_list("status", flat=True))
+    own = Order.objects.filter(checkout__placed_by__isnull=True)
     # then
     assert statuses == set(OrderStatus.values)
-    assert Order.objects.count() == 12
-    assert f"Demo orders: {Order.objects.count()} (" in world
+    assert own.count() == 12
+    assert f"Demo orders: {own.count()} (" in world
 
 
 def test_demo_orders_leave_the_ledger_sound(world):
@@ -64,8 +66,9 @@ def test_demo_orders_leave_the_ledger_sound(world):
 def test_demo_orders_belong_to_the_demo_buyers_and_shops(world):
     """The demo buyers placed them; the demo seller's and the farmer's shops sold most."""
     # when
-    buyers = set(Order.objects.values_list("buyer__phone", flat=True))
-    sellers = set(Order.objects.values_list("shop__owner__phone", flat=True))
+    own = Order.objects.filter(checkout__placed_by__isnull=True)
+    buyers = set(own.values_list("buyer__phone", flat=True))
+    sellers = set(own.values_list("shop__owner__phone", flat=True))
     # then
     assert buyers == {PHONES["buyer"], PHONES["buyer_abroad"]}
     assert {PHONES["seller"], PHONES["farmer"]} <= sellers
@@ -86,7 +89,7 @@ def test_demo_buyer_abroad_paid_a_kenyan_shop_in_pounds(world):
 def test_demo_cash_payment_was_confirmed_by_the_centre_operator(world):
     """One order was paid in cash at the Othaya service centre, confirmed by its operator."""
     # when
-    intent = PaymentIntent.objects.get(method=PaymentMethod.CASH)
+    intent = PaymentIntent.objects.get(method=PaymentMethod.CASH, payer__phone=PHONES["buyer"])
     order = Order.objects.get(checkout_id=intent.purpose_id)
     # then
     assert intent.status == PaymentStatus.SUCCEEDED
@@ -157,3 +160,35 @@ def test_demo_expired_order_returned_its_stock_and_its_payment_gave_up(world):
     assert intent.status == PaymentStatus.EXPIRED
     assert order.events.filter(to_status=OrderStatus.CANCELLED, actor=None).count() == 1
     assert not Product.objects.filter(stock__lt=0).exists()
+
+
+def test_demo_service_centre_has_assisted_orders_and_a_parcel_waiting(world):
+    """The Othaya operator ordered for neighbours: one collected (commission paid), one parcel
+    waiting with the demo code, one on its way, one with cash due."""
+    from sokoni.accounts.selectors import has_pin
+    from sokoni.accounts.services import pin_check
+    from sokoni.logistics.models import Pickup
+    from sokoni.payments.codes import wallet_of
+    from sokoni.payments.selectors import account_balance
+
+    # when
+    operator = User.objects.get(phone=PHONES["operator"])
+    assisted = Order.objects.filter(checkout__placed_by=operator)
+    waiting = Pickup.objects.get(status="waiting")
+    # then
+    assert sorted(assisted.values_list("status", flat=True)) == [
+        "completed",
+        "pending_payment",
+        "shipped",  # on its way
+        "shipped",  # waiting at the centre
+    ]
+    done = assisted.get(status="completed")
+    assert done.agent_commission_minor > 0
+    assert (
+        account_balance(code=wallet_of(operator.pk), currency="KES") == done.agent_commission_minor
+    )
+    assert waiting.centre.operator == operator
+    njeri = User.objects.get(phone="+254722000021")
+    pin_check(user=njeri, pin="4071")
+    assert not has_pin(User.objects.get(phone="+254722000022"))
+    assert "pickup code 246810" in world

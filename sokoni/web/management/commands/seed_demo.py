@@ -61,6 +61,13 @@ class Command(BaseCommand):
                 f"Demo orders: {orders.orders} ({states}); {orders.payouts} payouts; "
                 f"{orders.rates} demo exchange rates."
             )
+        centre = report.centre
+        if centre.assisted:
+            self.stdout.write(
+                f"Othaya service centre: {centre.villagers} villagers registered by the operator, "
+                f"{centre.assisted} assisted orders, {centre.parcels_waiting} parcel(s) waiting "
+                "(pickup code 246810); USSD PIN of the demo villagers and farmer: 4071."
+            )
         self.stdout.write("Time: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items()))
         self.stdout.write(f"Demo accounts (password for all: {PASSWORD}):")
         for account in DEMO_ACCOUNTS:
