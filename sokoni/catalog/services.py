@@ -354,8 +354,13 @@ def product_update(
 ) -> Product:
     """Change a product's details (None leaves a field as it is) and add any new photos.
 
-    A published product keeps a price above zero: setting it to zero is refused.
+    A published product keeps a price above zero: setting it to zero is refused. The row is
+    locked and, unless the stock is being set, its stock re-read: a checkout may have reserved
+    units since ``product`` was loaded, and saving the old count would sell them twice.
     """
+    current = Product.objects.select_for_update().only("stock").get(pk=product.pk)
+    if stock is None:
+        product.stock = current.stock
     if name is not None:
         product.name = _text(name)
     if category is not None:

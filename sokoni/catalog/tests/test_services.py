@@ -546,3 +546,20 @@ def test_photo_validation_error_is_a_domain_error_not_a_django_one():
         pass
     except ValidationError:  # pragma: no cover - the failure this test guards against
         pytest.fail("ValidationError leaked")
+
+
+def test_changing_a_price_keeps_the_stock_a_checkout_reserved_meanwhile():
+    """A seller's form (or USSD screen) loaded the product before a buyer reserved 2 units:
+    saving the new price must not put the old stock back."""
+    from sokoni.catalog.services import product_update
+    from sokoni.orders.tests.factories import place
+
+    # given
+    product = ProductFactory(stock=10)
+    stale = type(product).objects.get(pk=product.pk)
+    place(lines=[(product, 2)])
+    # when
+    product_update(product=stale, price_minor=150_000)
+    # then
+    product.refresh_from_db()
+    assert (product.stock, product.price_minor) == (8, 150_000)
