@@ -177,7 +177,7 @@ def pickup_return(*, pickup_id: int, now: datetime | None = None) -> Pickup | No
     moment = now or timezone.now()
     with transaction.atomic():
         pickup = (
-            Pickup.objects.select_for_update()
+            Pickup.objects.select_for_update(of=("self",))
             .select_related("order__shop__owner", "centre__operator")
             .filter(pk=pickup_id)
             .first()
