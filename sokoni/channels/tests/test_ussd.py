@@ -394,3 +394,21 @@ def test_a_screen_too_long_is_cut_to_182_characters():
     )
     assert len(screen.render()) <= 182
     assert "\n5 " in screen.render()
+
+
+def test_old_sessions_are_pruned(client, member):
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    Dial(client, PHONE, session_id="old")
+    Dial(client, PHONE, session_id="new")
+    UssdSession.objects.filter(session_id="old").update(
+        updated_at=timezone.now() - timedelta(days=3)
+    )
+    out = StringIO()
+    call_command("ussd_prune", stdout=out)
+    assert "deleted 1" in out.getvalue()
+    assert list(UssdSession.objects.values_list("session_id", flat=True)) == ["new"]
