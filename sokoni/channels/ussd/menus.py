@@ -339,7 +339,7 @@ def _totals(ctx: Ctx) -> tuple[Any, int, int, int]:
     return product, goods, delivery, goods + delivery
 
 
-class Pickup(Menu):
+class PickupChoice(Menu):
     def title(self, ctx: Ctx) -> list[str]:
         product, goods, delivery, total = _totals(ctx)
         if product is None or ctx.centre is None:
@@ -777,7 +777,7 @@ NODES: dict[str, Node] = {
     "buy_categories": CategoryList(),
     "buy_products": ProductList(),
     "buy_quantity": Quantity(),
-    "buy_pickup": Pickup(),
+    "buy_pickup": PickupChoice(),
     "buy_pay": PayMethod(),
     "buy_pin": BuyPin(),
     "my_orders": MyOrders(),
