@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sokoni.web.views import catalog, home, search, villages
+from sokoni.web.views import catalog, easy, home, search, villages
 
 app_name = "web"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("products/<int:pk>/", catalog.product_detail, name="product_detail_short"),
     path("products/<int:pk>/<slug:slug>/", catalog.product_detail, name="product_detail"),
     path("search/", search.search, name="search"),
+    path("easy-mode/", easy.easy_mode, name="easy_mode"),
 ]
