@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "sokoni.orders",
     "sokoni.logistics",
     "sokoni.channels",
+    "sokoni.agents",
     "sokoni.api",
     "sokoni.web",
 ]
@@ -144,10 +145,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # within the window refuse further attempts until the window has passed.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
-
 # USSD and SMS PINs: this many wrong entries in a row lock the PIN for this long.
 PIN_MAX_FAILURES = env_int("PIN_MAX_FAILURES", 3)
 PIN_LOCK_MINUTES = env_int("PIN_LOCK_MINUTES", 60)
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),
@@ -218,7 +219,6 @@ ESCROW_AUTO_RELEASE_DAYS = env_int("ESCROW_AUTO_RELEASE_DAYS", 10)
 ESCROW_EXTENSION_DAYS = (3, 5, 7, 10)
 # Platform commission in basis points (1/100 of a percent) where a category sets none.
 DEFAULT_COMMISSION_BP = env_int("DEFAULT_COMMISSION_BP", 500)
-
 # What a service-centre operator earns on an assisted order released to the seller, in basis
 # points of the order total, paid by the platform.
 AGENT_COMMISSION_BP = env_int("AGENT_COMMISSION_BP", 200)
@@ -227,6 +227,7 @@ AGENT_COMMISSION_BP = env_int("AGENT_COMMISSION_BP", 200)
 PICKUP_WAIT_DAYS = env_int("PICKUP_WAIT_DAYS", 14)
 PICKUP_MAX_FAILURES = env_int("PICKUP_MAX_FAILURES", 5)
 PICKUP_LOCK_MINUTES = env_int("PICKUP_LOCK_MINUTES", 60)
+
 # Payments: which provider serves each method, and how long a payment request may stay
 # unanswered. The sandbox providers behave like the real ones (see docs/payments.md).
 PAYMENT_PROVIDERS = {
@@ -250,7 +251,6 @@ PAYMENT_WEBHOOK_SECRETS = {
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
 SMS_MAX_SEGMENTS = env_int("SMS_MAX_SEGMENTS", 2)
 SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 5)
-
 # Africa's Talking (SMS_BACKEND=africastalking, see docs/sms.md): the account's username and API
 # key, and an optional registered sender ID or short code (empty: the provider's default). The
 # SDK talks to the sandbox exactly when the username is "sandbox", so that is not a switch of
@@ -259,9 +259,9 @@ AFRICASTALKING_USERNAME = os.environ.get("AFRICASTALKING_USERNAME", "sandbox")
 AFRICASTALKING_API_KEY = os.environ.get("AFRICASTALKING_API_KEY", "")
 AFRICASTALKING_SENDER_ID = os.environ.get("AFRICASTALKING_SENDER_ID", "")
 AFRICASTALKING_SANDBOX = AFRICASTALKING_USERNAME == "sandbox"
+
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 
-SECURE_CONTENT_TYPE_NOSNIFF = True
 # USSD and inbound SMS webhooks (sokoni/channels/auth.py): a shared secret the gateway sends,
 # and/or the addresses it calls from (comma-separated, networks allowed).
 CHANNELS_SECRET = os.environ.get("CHANNELS_SECRET", "")
@@ -271,6 +271,7 @@ CHANNELS_ALLOWED_IPS = [
 # The USSD code villagers dial (shown by the operator area, e.g. to set a PIN).
 USSD_CODE = os.environ.get("USSD_CODE", "*384*7#")
 
+SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG and env_bool("HTTPS", default=False):

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("sokoni.accounts.urls")),
     path("villages/", include("sokoni.villages.urls")),
     path("seller/", include("sokoni.catalog.urls")),
+    path("agent/", include("sokoni.agents.urls")),
     path("", include("sokoni.orders.urls")),
     path("", include("sokoni.web.urls")),
     prefix_default_language=False,

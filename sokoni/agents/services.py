@@ -1,0 +1,371 @@
+"""Writes of the operator area: every one re-checks that the operator may act (``desk_for`` and
+the desk-scoped selectors), then calls the domain service that does the work.
+
+The operator registers villagers (light accounts: the villager sets their own PIN by USSD),
+builds a cart for them (kept in the operator's session, keyed by villager, never in the
+villager's own cart), places an assisted order for pickup at the villager's centre, takes the
+cash or starts a mobile-money payment on the villager's phone, checks parcels in and hands them
+over against their code, and counts the cash at the end of the day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from dataclasses import asdict
+from datetime import date
+from typing import Any, Final
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sokoni.accounts.models import User
+from sokoni.accounts.phones import display_phone, normalize_phone
+from sokoni.accounts.services import pin_reset, user_set_preferences, villager_register
+from sokoni.agents.errors import FutureDay, NoCashWaiting, NotAVillager, VillagerElsewhere
+from sokoni.agents.models import CashCount
+from sokoni.agents.selectors import (
+    Desk,
+    cash_day,
+    centre_currency,
+    checkout_get,
+    desk_for,
+    parcel_get,
+    villager_get,
+    villager_lookup,
+)
+from sokoni.catalog.models import Product
+from sokoni.core.errors import InvalidInput, NotFound
+from sokoni.core.text import validate_no_control_characters
+from sokoni.logistics.models import Pickup
+from sokoni.logistics.services import pickup_check_in, pickup_hand_over, pickup_resend_code
+from sokoni.orders import reasons
+from sokoni.orders.errors import (
+    EmptyCart,
+    IdempotencyKeyReused,
+    InvalidQuantity,
+    NotEnoughStock,
+    OwnProduct,
+    UnknownProduct,
+)
+from sokoni.orders.models import Checkout
+from sokoni.orders.services.cart import MAX_LINES, MAX_QUANTITY, buyable_product
+from sokoni.orders.services.checkout import (
+    Delivery,
+    checkout_cancel,
+    checkout_pay,
+    checkout_place_or_replay,
+    request_fingerprint,
+)
+from sokoni.orders.states import DeliveryMethod
+from sokoni.payments.models import PaymentIntent
+from sokoni.payments.services.intents import payment_confirm_cash
+from sokoni.payments.states import PaymentMethod, PaymentStatus
+from sokoni.villages.models import Resident
+from sokoni.villages.services import resident_set_centre
+
+SESSION_KEY: Final = "agent_carts"
+ASSISTED_METHODS: Final = (PaymentMethod.CASH, PaymentMethod.MOBILE_MONEY)
+
+
+def _phone(raw: str, desk: Desk, centre_id: int | None = None) -> str:
+    """A number typed at the counter, read as local to the centre's country."""
+    centre = desk.centre_by_id(centre_id) if centre_id is not None else desk.centre
+    try:
+        return normalize_phone(raw, region=centre.village.country)
+    except ValidationError as error:
+        raise InvalidInput(error.messages[0], field="phone") from error
+
+
+# -- villagers ----------------------------------------------------------------------------------
+
+
+def villager_register_at_centre(
+    *, operator: User, centre_id: int, phone: str, name: str = "", language: str = "en"
+) -> Resident:
+    """Open a light account for a villager at the counter and make the centre their home.
+
+    No password and no PIN: the villager sets their PIN on their own phone. They pay in the
+    centre's currency. One transaction: a refusal (a taken number) leaves nothing behind.
+    """
+    desk = desk_for(operator)
+    centre = desk.centre_by_id(centre_id)
+    e164 = _phone(phone, desk, centre.pk)
+    with transaction.atomic():
+        villager = villager_register(phone=e164, name=name, language=language)
+        user_set_preferences(user=villager, currency=centre_currency(centre))
+        return resident_set_centre(user=villager, centre=centre, registered_by=operator)
+
+
+def villager_attach(*, operator: User, centre_id: int, phone: str) -> Resident:
+    """Make the centre the home of someone who has an account but no open home centre yet.
+
+    A villager of another open centre stays theirs (``VillagerElsewhere``).
+    """
+    desk = desk_for(operator)
+    centre = desk.centre_by_id(centre_id)
+    found = villager_lookup(desk, _phone(phone, desk, centre.pk))
+    if found.resident is not None:
+        return found.resident
+    if found.elsewhere:
+        raise VillagerElsewhere(field="phone")
+    if found.user is None:
+        raise NotFound(field="phone")
+    if found.user.pk == operator.pk:
+        raise NotAVillager(field="phone")
+    return resident_set_centre(user=found.user, centre=centre, registered_by=operator)
+
+
+def villager_pin_reset(*, operator: User, villager_id: int) -> User:
+    """Forget a villager's PIN after the operator checked who they are; the villager sets a new
+    one by USSD. The operator never sees or sets a PIN."""
+    resident = villager_get(desk_for(operator), villager_id)
+    pin_reset(user=resident.user)
+    return resident.user
+
+
+# -- the assisted cart (in the operator's session) ----------------------------------------------
+
+
+def assisted_cart(session: MutableMapping[str, Any], villager_id: int) -> dict[int, int]:
+    """The operator's cart for one villager as {product id: quantity}, ignoring anything
+    malformed."""
+    carts = session.get(SESSION_KEY)
+    raw = carts.get(str(villager_id)) if isinstance(carts, dict) else None
+    if not isinstance(raw, dict):
+        return {}
+    out: dict[int, int] = {}
+    for key, value in raw.items():
+        if str(key).isdigit() and isinstance(value, int) and 1 <= value <= MAX_QUANTITY:
+            out[int(key)] = value
+    return out
+
+
+def _save_cart(session: MutableMapping[str, Any], villager_id: int, cart: dict[int, int]) -> None:
+    carts = session.get(SESSION_KEY)
+    carts = dict(carts) if isinstance(carts, dict) else {}
+    if cart:
+        carts[str(villager_id)] = {str(pk): quantity for pk, quantity in cart.items()}
+    else:
+        carts.pop(str(villager_id), None)
+    session[SESSION_KEY] = carts  # a new value, so the session knows it changed
+
+
+def assisted_cart_put(
+    *,
+    operator: User,
+    session: MutableMapping[str, Any],
+    villager_id: int,
+    product_id: object,
+    quantity: object,
+    replace: bool = False,
+) -> Product:
+    """Put a product in a villager's assisted cart (added to the line, or replacing it),
+    checked as the buyer's cart checks it: listed, 1 to MAX_QUANTITY, within the stock, not
+    the villager's own goods."""
+    resident = villager_get(desk_for(operator), villager_id)
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+        raise InvalidQuantity(field="quantity")
+    product = buyable_product(product_id)
+    cart = assisted_cart(session, resident.user.pk)
+    total = quantity if replace else cart.get(product.pk, 0) + quantity
+    if total > MAX_QUANTITY:
+        raise InvalidQuantity(field="quantity")
+    if product.shop.owner_id == resident.user.pk:
+        raise OwnProduct(field="product")
+    if total > product.stock:
+        raise NotEnoughStock(
+            _("Only %(count)s of %(name)s left in stock.")
+            % {"count": product.stock, "name": product.name}
+            if product.stock
+            else _("%(name)s is sold out.") % {"name": product.name},
+            field="quantity",
+            product_id=product.pk,
+            available=product.stock,
+        )
+    if product.pk not in cart and len(cart) >= MAX_LINES:
+        raise InvalidQuantity(field="product")
+    cart[product.pk] = total
+    _save_cart(session, resident.user.pk, cart)
+    return product
+
+
+def assisted_cart_remove(
+    *, operator: User, session: MutableMapping[str, Any], villager_id: int, product_id: int
+) -> None:
+    resident = villager_get(desk_for(operator), villager_id)
+    cart = assisted_cart(session, resident.user.pk)
+    if cart.pop(product_id, None) is None:
+        raise UnknownProduct(field="product")
+    _save_cart(session, resident.user.pk, cart)
+
+
+# -- the assisted checkout -------------------------------------------------------------------------
+
+
+def _delivery(resident: Resident) -> Delivery:
+    villager = resident.user
+    return Delivery(
+        method=DeliveryMethod.PICKUP,
+        recipient_name=villager.name or display_phone(villager.phone),
+        recipient_phone=villager.phone,
+        service_centre_id=resident.centre_id,
+    )
+
+
+def assisted_checkout_place(
+    *, operator: User, session: MutableMapping[str, Any], villager_id: int, key: str
+) -> tuple[Checkout, bool]:
+    """Place the villager's assisted cart as one checkout for pickup at their centre, in the
+    centre's currency; return it and whether it was placed before (a repeated form).
+
+    ``key`` comes from the form: the same form sent twice (a double click, a reload) finds the
+    checkout of the first and places nothing, even once the cart has been emptied. The stock is
+    reserved in one transaction (``checkout_place``): a refusal leaves nothing behind.
+    """
+    resident = villager_get(desk_for(operator), villager_id)
+    villager = resident.user
+    if not key:
+        raise InvalidInput(field="key")
+    earlier = Checkout.objects.filter(buyer=villager, idempotency_key=key).first()
+    if earlier is not None:
+        if earlier.placed_by_id != operator.pk:
+            raise IdempotencyKeyReused()
+        return earlier, True
+    cart = assisted_cart(session, villager.pk)
+    if not cart:
+        raise EmptyCart()
+    items = sorted(cart.items())
+    currency = centre_currency(resident.centre)
+    delivery = _delivery(resident)
+    checkout, replay = checkout_place_or_replay(
+        buyer=villager,
+        items=items,
+        currency=currency,
+        delivery=delivery,
+        idempotency_key=key,
+        request_hash=request_fingerprint(
+            {"items": items, "currency": currency, "delivery": asdict(delivery)}
+        ),
+        placed_by=operator,
+    )
+    _save_cart(session, villager.pk, {})
+    return checkout, replay
+
+
+def assisted_checkout_pay(*, operator: User, checkout_id: int, method: str) -> PaymentIntent:
+    """Start paying an assisted checkout: cash at the villager's centre (the operator takes it
+    next), or mobile money with a prompt on the villager's own phone. The villager is the payer.
+    """
+    checkout = checkout_get(desk_for(operator), checkout_id)
+    if method not in ASSISTED_METHODS:
+        raise InvalidInput(field="method")
+    villager = checkout.buyer
+    if method == PaymentMethod.CASH:
+        return checkout_pay(
+            checkout=checkout,
+            actor=villager,
+            method=PaymentMethod.CASH,
+            centre_id=checkout.service_centre_id,
+        )
+    return checkout_pay(
+        checkout=checkout, actor=villager, method=PaymentMethod.MOBILE_MONEY, phone=villager.phone
+    )
+
+
+def assisted_cash_confirm(*, operator: User, checkout_id: int, amount_minor: int) -> PaymentIntent:
+    """The operator took the villager's cash for an assisted checkout: it moves from their float
+    into the orders' escrow (``payment_confirm_cash``; the amount must be exactly the total)."""
+    checkout = checkout_get(desk_for(operator), checkout_id)
+    intent = (
+        PaymentIntent.objects.filter(
+            purpose="checkout",
+            purpose_id=checkout.pk,
+            method=PaymentMethod.CASH,
+            status=PaymentStatus.PENDING,
+            collector=operator,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if intent is None:
+        raise NoCashWaiting()
+    return payment_confirm_cash(
+        reference=intent.reference, operator=operator, amount_minor=amount_minor
+    )
+
+
+def assisted_checkout_cancel(*, operator: User, checkout_id: int) -> int:
+    """The villager does not want the order after all: cancel what still waits for payment."""
+    checkout = checkout_get(desk_for(operator), checkout_id)
+    return checkout_cancel(checkout=checkout, actor=operator, reason=reasons.CANCELLED_BY_BUYER)
+
+
+# -- parcels ---------------------------------------------------------------------------------------
+
+
+def parcel_check_in(*, operator: User, order_id: int) -> Pickup:
+    """The parcel arrived at the centre: the recipient gets a pickup code by SMS."""
+    parcel = parcel_get(desk_for(operator), order_id)
+    return pickup_check_in(order_id=parcel.order.pk, operator=operator)
+
+
+def parcel_hand_over(*, operator: User, order_id: int, code: str) -> Pickup:
+    """Hand the parcel over against its code: the buyer's receipt, releasing the escrow.
+
+    Not wrapped in a transaction: ``pickup_hand_over`` runs its own (durable) one so that a
+    wrong code stays counted.
+    """
+    parcel = parcel_get(desk_for(operator), order_id)
+    return pickup_hand_over(order_id=parcel.order.pk, operator=operator, code=code)
+
+
+def parcel_resend_code(*, operator: User, order_id: int) -> Pickup:
+    parcel = parcel_get(desk_for(operator), order_id)
+    return pickup_resend_code(order_id=parcel.order.pk, operator=operator)
+
+
+# -- the cash count ------------------------------------------------------------------------------
+
+
+def cash_count_record(
+    *,
+    operator: User,
+    centre_id: int,
+    day: date,
+    currency: str,
+    counted_minor: int,
+    note: str = "",
+) -> CashCount:
+    """Record the cash counted for a day next to what the ledger says was taken that day.
+
+    A recount adds a row; earlier counts stay as they were.
+    """
+    desk = desk_for(operator)
+    centre = desk.centre_by_id(centre_id)
+    if day > timezone.localdate():
+        raise FutureDay(field="day")
+    if currency not in settings.CURRENCIES:
+        raise InvalidInput(field="currency")
+    if isinstance(counted_minor, bool) or not isinstance(counted_minor, int) or counted_minor < 0:
+        raise InvalidInput(field="counted")
+    text = " ".join(note.split())
+    if len(text) > 300:
+        raise InvalidInput(field="note")
+    try:
+        validate_no_control_characters(text)
+    except ValidationError as error:
+        raise InvalidInput(error.messages[0], field="note") from error
+    ledger = cash_day(desk, day, currency).ledger_minor
+    return CashCount.objects.create(
+        operator=operator,
+        centre=centre,
+        day=day,
+        currency=currency,
+        counted_minor=counted_minor,
+        ledger_minor=ledger,
+        difference_minor=counted_minor - ledger,
+        note=text,
+    )
