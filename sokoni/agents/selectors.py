@@ -30,6 +30,7 @@ from sokoni.logistics.states import PickupStatus
 from sokoni.orders.models import Checkout, Order
 from sokoni.orders.selectors import cash_due_for_operator, checkout_payments
 from sokoni.orders.states import DeliveryMethod, OrderStatus
+from sokoni.payments.codes import float_of
 from sokoni.payments.models import JournalTransaction, LedgerAccount, PaymentIntent, Posting
 from sokoni.villages.models import Resident, ServiceCentre
 from sokoni.villages.selectors import centres_operated_by, home_centre_of
@@ -38,8 +39,8 @@ STATEMENT_PER_PAGE = 25
 
 
 def float_account_code(operator_id: int) -> str:
-    """The operator's cash float on the ledger (as ``PaymentIntent.source_account`` names it)."""
-    return f"float:agent:{operator_id}"
+    """The operator's cash float on the ledger."""
+    return float_of(operator_id)
 
 
 def _valid_id(value: Any) -> int:

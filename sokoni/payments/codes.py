@@ -18,5 +18,10 @@ def wallet_of(user_id: int) -> str:
     return f"wallet:user:{user_id}"
 
 
+def float_of(operator_id: int | None) -> str:
+    """The cash a service-centre operator took and holds (one account per currency)."""
+    return f"float:agent:{operator_id}"
+
+
 def payout_clearing(provider: str) -> str:
     return f"clearing:{provider}"

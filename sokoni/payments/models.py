@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sokoni.core.models import AppendOnlyModel
+from sokoni.payments.codes import float_of
 from sokoni.payments.errors import ImmutableRecord
 from sokoni.payments.states import PaymentMethod, PaymentStatus, PayoutStatus
 
@@ -201,7 +202,7 @@ class PaymentIntent(models.Model):
     def source_account(self) -> str:
         """Where the money comes from: the provider's clearing account, or the agent's float."""
         if self.method == PaymentMethod.CASH:
-            return f"float:agent:{self.collector_id}"
+            return float_of(self.collector_id)
         return f"clearing:{self.provider}"
 
     @property

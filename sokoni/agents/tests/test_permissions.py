@@ -183,3 +183,12 @@ def test_a_cash_count_is_only_for_the_operators_own_centre(client, counter, othe
     assert "centre" in response.context["count"].errors
     assert CashCount.objects.count() == 0
     assert second.pk != other.centre.pk
+
+
+@pytest.mark.django_db
+def test_the_menu_links_to_the_centre_only_for_its_operator(client):
+    centre = ServiceCentreFactory()
+    client.force_login(centre.operator)
+    assert 'href="/agent/"' in client.get("/").content.decode()
+    client.force_login(UserFactory())
+    assert 'href="/agent/"' not in client.get("/").content.decode()

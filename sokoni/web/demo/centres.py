@@ -1,5 +1,6 @@
 """Demo of the Othaya service centre (DEMO_WORLD.md): villagers without a smartphone, the
-operator's assisted orders, parcels waiting for pickup, and the USSD PINs to try them with.
+operator's assisted orders, parcels waiting for pickup, a day's cash count that came out short,
+and the USSD PINs to try them with.
 
 Everything goes through the services the operator's and villagers' requests would use. The
 pickup codes of the demo parcels are fixed (``DEMO_PICKUP_CODE``) so that a visitor can hand a
@@ -14,10 +15,13 @@ from typing import Final
 from unittest import mock
 
 from django.db.models import Q
+from django.utils import timezone
 
 from sokoni.accounts.models import User
 from sokoni.accounts.selectors import has_pin
 from sokoni.accounts.services import pin_set, villager_register
+from sokoni.agents.selectors import cash_day, desk_for
+from sokoni.agents.services import cash_count_record
 from sokoni.catalog.models import Product
 from sokoni.logistics.services import pickup_check_in, pickup_hand_over
 from sokoni.orders.models import Checkout, Order
@@ -31,6 +35,7 @@ from sokoni.villages.services import resident_set_centre
 from sokoni.web.demo.world import DEMO_ACCOUNTS
 
 DEMO_PIN: Final = "4071"
+SHORTFALL: Final = 10_000  # KES 100
 DEMO_PICKUP_CODE: Final = 246_810
 # Neighbours the operator registered: one has set her PIN by USSD, one has not yet.
 VILLAGERS: Final = (
@@ -44,6 +49,7 @@ class CentresReport:
     villagers: int = 0
     assisted: int = 0
     parcels_waiting: int = 0
+    cash_counts: int = 0
     skipped: list[str] = field(default_factory=list)
 
 
@@ -104,7 +110,7 @@ class DemoCentre:
         )
 
     def _cash(self, checkout: Checkout) -> Order:
-        intent = checkout_pay(checkout=checkout, actor=self.operator, method=PaymentMethod.CASH)
+        intent = checkout_pay(checkout=checkout, actor=checkout.buyer, method=PaymentMethod.CASH)
         payment_confirm_cash(
             reference=intent.reference, operator=self.operator, amount_minor=intent.amount_minor
         )
@@ -144,7 +150,21 @@ class DemoCentre:
         # Placed for Kamau a moment ago: his cash is due at the desk.
         checkout = self._assisted("cash due", centre, kamau)
         if checkout is not None:
-            checkout_pay(checkout=checkout, actor=self.operator, method=PaymentMethod.CASH)
+            checkout_pay(checkout=checkout, actor=kamau, method=PaymentMethod.CASH)
+        # Today's count at the desk came out KES 100 short: the reconciliation shows it.
+        desk = desk_for(self.operator)
+        today = timezone.localdate()
+        expected = cash_day(desk, today, "KES").ledger_minor
+        if expected > SHORTFALL:
+            cash_count_record(
+                operator=self.operator,
+                centre_id=centre.pk,
+                day=today,
+                currency="KES",
+                counted_minor=expected - SHORTFALL,
+                note="Change given twice?",
+            )
+            self.report.cash_counts += 1
         return self.report
 
 

@@ -192,3 +192,7 @@ def test_demo_service_centre_has_assisted_orders_and_a_parcel_waiting(world):
     pin_check(user=njeri, pin="4071")
     assert not has_pin(User.objects.get(phone="+254722000022"))
     assert "pickup code 246810" in world
+    from sokoni.agents.models import CashCount
+
+    count = CashCount.objects.get(operator=operator)
+    assert count.difference_minor == -10_000
