@@ -19,7 +19,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from sokoni.accounts.models import User
 from sokoni.accounts.phones import display_phone, normalize_phone
@@ -46,17 +45,22 @@ from sokoni.orders.errors import (
     EmptyCart,
     IdempotencyKeyReused,
     InvalidQuantity,
-    NotEnoughStock,
     OwnProduct,
     UnknownProduct,
 )
 from sokoni.orders.models import Checkout
-from sokoni.orders.services.cart import MAX_LINES, MAX_QUANTITY, buyable_product
+from sokoni.orders.services.cart import (
+    MAX_LINES,
+    MAX_QUANTITY,
+    buyable_product,
+    cart_from_session,
+)
 from sokoni.orders.services.checkout import (
     Delivery,
     checkout_cancel,
     checkout_pay,
     checkout_place_or_replay,
+    not_enough_stock,
     request_fingerprint,
 )
 from sokoni.orders.states import DeliveryMethod
@@ -133,14 +137,7 @@ def assisted_cart(session: MutableMapping[str, Any], villager_id: int) -> dict[i
     """The operator's cart for one villager as {product id: quantity}, ignoring anything
     malformed."""
     carts = session.get(SESSION_KEY)
-    raw = carts.get(str(villager_id)) if isinstance(carts, dict) else None
-    if not isinstance(raw, dict):
-        return {}
-    out: dict[int, int] = {}
-    for key, value in raw.items():
-        if str(key).isdigit() and isinstance(value, int) and 1 <= value <= MAX_QUANTITY:
-            out[int(key)] = value
-    return out
+    return cart_from_session(carts.get(str(villager_id)) if isinstance(carts, dict) else None)
 
 
 def _save_cart(session: MutableMapping[str, Any], villager_id: int, cart: dict[int, int]) -> None:
@@ -176,15 +173,7 @@ def assisted_cart_put(
     if product.shop.owner_id == resident.user.pk:
         raise OwnProduct(field="product")
     if total > product.stock:
-        raise NotEnoughStock(
-            _("Only %(count)s of %(name)s left in stock.")
-            % {"count": product.stock, "name": product.name}
-            if product.stock
-            else _("%(name)s is sold out.") % {"name": product.name},
-            field="quantity",
-            product_id=product.pk,
-            available=product.stock,
-        )
+        raise not_enough_stock(product)
     if product.pk not in cart and len(cart) >= MAX_LINES:
         raise InvalidQuantity(field="product")
     cart[product.pk] = total

@@ -27,6 +27,7 @@ from sokoni.agents.forms import (
     new_form_key,
 )
 from sokoni.agents.selectors import Desk
+from sokoni.agents.views.checkouts import start_payment
 from sokoni.agents.views.common import operator_page, visible
 from sokoni.catalog.models import Category, Product, Shop
 from sokoni.catalog.search import product_search
@@ -36,7 +37,7 @@ from sokoni.core.money import Money
 from sokoni.core.text import parse_positive_int
 from sokoni.orders.views.common import safe_next
 from sokoni.payments.fx import FxRateMissing, fx_convert
-from sokoni.payments.states import PaymentMethod, PaymentStatus
+from sokoni.payments.states import PaymentMethod
 from sokoni.villages.models import Resident
 
 PER_PAGE = 12
@@ -245,23 +246,9 @@ def checkout(request: HttpRequest, desk: Desk, pk: int) -> HttpResponse:
         return _render(request, desk, resident, form)
     if replay or selectors.checkout_latest_payment(placed) is not None:
         return redirect("agents:checkout_detail", pk=placed.pk)
-    try:
-        intent = services.assisted_checkout_pay(
-            operator=desk.operator, checkout_id=placed.pk, method=form.cleaned_data["method"]
+    if start_payment(request, desk, placed.pk, form.cleaned_data["method"]):
+        messages.success(
+            request,
+            _("Order placed for %(name)s.") % {"name": resident.user.name or resident.user.phone},
         )
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        if intent.status == PaymentStatus.FAILED:
-            messages.error(
-                request,
-                _("The payment did not start: %(why)s. Try again or take cash.")
-                % {"why": intent.failure_message or _("declined")},
-            )
-        else:
-            messages.success(
-                request,
-                _("Order placed for %(name)s.")
-                % {"name": resident.user.name or resident.user.phone},
-            )
     return redirect("agents:checkout_detail", pk=placed.pk)

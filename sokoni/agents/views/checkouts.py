@@ -20,6 +20,25 @@ from sokoni.orders.states import OrderStatus, awaits_payment
 from sokoni.payments.states import PaymentMethod, PaymentStatus
 
 
+def start_payment(request: HttpRequest, desk: Desk, checkout_id: int, method: str) -> bool:
+    """Start the villager's payment; tell the operator when it could not start."""
+    try:
+        intent = services.assisted_checkout_pay(
+            operator=desk.operator, checkout_id=checkout_id, method=method
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return False
+    if intent.status == PaymentStatus.FAILED:
+        messages.error(
+            request,
+            _("The payment did not start: %(why)s. Try again or take cash.")
+            % {"why": intent.failure_message or _("declined")},
+        )
+        return False
+    return True
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @operator_page
 def checkout_detail(request: HttpRequest, desk: Desk, pk: int) -> HttpResponse:
@@ -87,19 +106,7 @@ def checkout_pay(request: HttpRequest, desk: Desk, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose how the villager pays."))
         return redirect("agents:checkout_detail", pk=checkout.pk)
-    try:
-        intent = services.assisted_checkout_pay(
-            operator=desk.operator, checkout_id=checkout.pk, method=form.cleaned_data["method"]
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        if intent.status == PaymentStatus.FAILED:
-            messages.error(
-                request,
-                _("The payment did not start: %(why)s. Try again or take cash.")
-                % {"why": intent.failure_message or _("declined")},
-            )
+    start_payment(request, desk, checkout.pk, form.cleaned_data["method"])
     return redirect("agents:checkout_detail", pk=checkout.pk)
 
 

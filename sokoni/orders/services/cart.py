@@ -110,7 +110,11 @@ def cart_clear_products(*, user: User, product_ids: list[int]) -> None:
 
 def session_cart(request: HttpRequest) -> dict[int, int]:
     """The anonymous cart as {product id: quantity}, ignoring anything malformed."""
-    raw = request.session.get(SESSION_KEY)
+    return cart_from_session(request.session.get(SESSION_KEY))
+
+
+def cart_from_session(raw: object) -> dict[int, int]:
+    """A cart kept in a session as {product id: quantity}, ignoring anything malformed."""
     if not isinstance(raw, dict):
         return {}
     out: dict[int, int] = {}

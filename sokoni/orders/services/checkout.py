@@ -260,7 +260,7 @@ def _buyable(buyer: User, wanted: dict[int, int]) -> dict[int, Product]:
         if product.shop.owner_id == buyer.pk:
             raise OwnProduct(field="product", product_id=product_id)
         if product.stock < wanted[product_id]:
-            raise _not_enough(product)
+            raise not_enough_stock(product)
     return products
 
 
@@ -334,10 +334,11 @@ def _reserve(product: Product, quantity: int) -> None:
     if reserved == 1:
         return
     product.refresh_from_db(fields=["stock"])
-    raise _not_enough(product)
+    raise not_enough_stock(product)
 
 
-def _not_enough(product: Product) -> NotEnoughStock:
+def not_enough_stock(product: Product) -> NotEnoughStock:
+    """The refusal for wanting more than ``product`` has left, saying how many are left."""
     return NotEnoughStock(
         _("Only %(count)s of %(name)s left in stock.")
         % {"count": product.stock, "name": product.name}
