@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from sokoni.accounts.models import User
@@ -21,6 +21,7 @@ from sokoni.messaging.outbound import sms_enqueue
 from sokoni.orders.models import Checkout, Order
 from sokoni.orders.services.escrow import paying_intent
 from sokoni.orders.states import OrderStatus
+from sokoni.payments.models import PaymentIntent
 from sokoni.payments.states import PaymentMethod
 
 
@@ -199,3 +200,25 @@ def assisted_checkout_placed(checkout: Checkout, orders: list[Order]) -> None:
         }
 
     notify(checkout.buyer, body, f"checkout:{checkout.pk}:placed")
+
+
+def cash_due(checkout: Checkout, intent: PaymentIntent) -> None:
+    """The buyer is going to pay cash at a centre: the reference and the deadline by text, so
+    nobody has to remember them from a screen (an operator ordering for a villager takes the
+    cash at once, so no text then)."""
+    if checkout.placed_by_id is not None:
+        return
+
+    def body(language: str) -> str:
+        return _(
+            "Sokoni: pay %(amount)s cash at %(centre)s by %(time)s, reference %(ref)s "
+            "(orders %(numbers)s)."
+        ) % {
+            "amount": _amount(intent.amount_minor, intent.currency, language),
+            "centre": intent.collector_label,
+            "time": formats.time_format(timezone.localtime(checkout.reserved_until), "TIME_FORMAT"),
+            "ref": intent.reference,
+            "numbers": ", ".join(order.number for order in checkout.orders.all()),
+        }
+
+    notify(checkout.buyer, body, f"payment:{intent.reference}:cash-due")

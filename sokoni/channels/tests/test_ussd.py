@@ -412,3 +412,11 @@ def test_old_sessions_are_pruned(client, member):
     call_command("ussd_prune", stdout=out)
     assert "deleted 1" in out.getvalue()
     assert list(UssdSession.objects.values_list("session_id", flat=True)) == ["new"]
+
+
+def test_a_cash_order_texts_the_reference_to_take_to_the_centre(client, member, goods):
+    phone = Dial(client, PHONE)
+    phone.send("1", "1", "1", "2", "1", "2", "4071")
+    intent = PaymentIntent.objects.get()
+    texts = list(OutboundSms.objects.filter(to=PHONE).values_list("body", flat=True))
+    assert any(intent.reference in text and "Othaya Centre" in text for text in texts), texts

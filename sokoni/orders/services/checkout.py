@@ -47,7 +47,7 @@ from sokoni.orders.errors import (
 )
 from sokoni.orders.locks import checkout_qs_for_update, orders_qs_for_update
 from sokoni.orders.models import Checkout, Order, OrderLine
-from sokoni.orders.notices import assisted_checkout_placed
+from sokoni.orders.notices import assisted_checkout_placed, cash_due
 from sokoni.orders.services.cart import MAX_LINES, MAX_QUANTITY, cart_clear_products
 from sokoni.orders.services.escrow import commission_of, hold_lines
 from sokoni.orders.services.lifecycle import order_event, order_move, orders_cancel_pending
@@ -472,6 +472,8 @@ def checkout_pay(
             card_number=card_number,
             expires_at=checkout.reserved_until if method == PaymentMethod.CASH else None,
         )
+        if method == PaymentMethod.CASH:
+            cash_due(checkout, intent)
         if request_later and method != PaymentMethod.CARD:
             defer(payment_request_task, intent.pk)
             return intent
