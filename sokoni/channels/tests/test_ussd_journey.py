@@ -2,9 +2,11 @@
 the operator takes the cash; the seller ships by USSD; the parcel is checked in and the pickup
 code releases the escrow. The ledger is checked after each step."""
 
+from io import StringIO
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 
 from sokoni.accounts.models import User
 from sokoni.accounts.services import pin_set
@@ -117,3 +119,6 @@ def test_register_buy_cash_ship_check_in_and_collect(client, market, tasks):
     assert balance(wallet_of(market["shop"].owner_id)) == 490_000 - order.commission_minor
     assert balance(REVENUE_COMMISSION) == order.commission_minor
     assert ledger_problems() == []
+    out = StringIO()
+    call_command("ledger_check", stdout=out)
+    assert out.getvalue().strip() == "ledger ok"
