@@ -189,8 +189,19 @@ def pin_check(*, user: User, pin: str) -> None:
     """Accept the user's PIN or raise ``PinWrong`` (with ``tries_left``), ``PinLocked`` or
     ``PinNotSet``. Call it outside any transaction (the USSD, SMS and web callers do): the count
     of wrong PINs is committed before the refusal is raised, so it stays counted whatever the
-    caller does next."""
+    caller does next.
+
+    The right PIN on a clean record is accepted on a plain read (one query: a USSD step has
+    50 ms); anything else is decided again under the row lock, where wrong tries are counted.
+    """
     now = timezone.now()
+    seen = Pin.objects.filter(user=user).first()
+    if seen is None:
+        raise PinNotSet()
+    if seen.locked_until is not None and seen.locked_until > now:
+        raise PinLocked(until=seen.locked_until)
+    if not seen.failures and seen.locked_until is None and _pin_is(seen, user, pin):
+        return
     with transaction.atomic():
         record = Pin.objects.select_for_update().filter(user=user).first()
         if record is None:
@@ -198,8 +209,7 @@ def pin_check(*, user: User, pin: str) -> None:
         if record.locked_until is not None and record.locked_until > now:
             raise PinLocked(until=record.locked_until)
         failures = 0 if record.locked_until is not None else record.failures
-        right = hmac.compare_digest(record.digest, _pin_digest(user.pk, record.salt, pin[:12]))
-        if right:
+        if _pin_is(record, user, pin):
             if record.failures or record.locked_until:
                 Pin.objects.filter(pk=record.pk).update(failures=0, locked_until=None)
             return
@@ -212,6 +222,10 @@ def pin_check(*, user: User, pin: str) -> None:
     if locked:
         raise PinLocked(until=locked)
     raise PinWrong(tries_left=limit - failures)
+
+
+def _pin_is(record: Pin, user: User, pin: str) -> bool:
+    return hmac.compare_digest(record.digest, _pin_digest(user.pk, record.salt, pin[:12]))
 
 
 def pin_reset(*, user: User) -> None:

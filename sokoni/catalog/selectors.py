@@ -233,13 +233,15 @@ def product_list_for_shop(shop: Shop) -> QuerySet[Product]:
 def commission_bp_for(category_id: int | None) -> int:
     """The commission rate of a category in basis points: its own, its nearest ancestor's, or
     settings.DEFAULT_COMMISSION_BP."""
+    rows = {
+        pk: (rate, parent)
+        for pk, rate, parent in Category.objects.values_list("pk", "commission_bp", "parent_id")
+    }  # one query over the small tree rather than one per level
     seen: set[int] = set()
-    while category_id is not None and category_id not in seen:
+    while category_id is not None and category_id not in seen and category_id in rows:
         seen.add(category_id)
-        row = Category.objects.filter(pk=category_id).values("commission_bp", "parent_id").first()
-        if row is None:
-            break
-        if row["commission_bp"] is not None:
-            return int(row["commission_bp"])
-        category_id = row["parent_id"]
+        rate, parent = rows[category_id]
+        if rate is not None:
+            return int(rate)
+        category_id = parent
     return int(settings.DEFAULT_COMMISSION_BP)

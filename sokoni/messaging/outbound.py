@@ -35,11 +35,9 @@ def sms_enqueue(*, to: str, body: str, dedupe_key: str = "") -> OutboundSms:
     text = fit(" ".join(body.split()), settings.SMS_MAX_SEGMENTS)
     if not text:
         raise InvalidInput(field="body")
-    if dedupe_key:
-        existing = OutboundSms.objects.filter(dedupe_key=dedupe_key[:120]).first()
-        if existing is not None:
-            return existing
     size = segments(text)
+    # A key already queued fails the unique constraint (one query less than looking it up
+    # first, on the common path of a new message).
     try:
         with transaction.atomic():
             sms = OutboundSms.objects.create(
@@ -51,6 +49,8 @@ def sms_enqueue(*, to: str, body: str, dedupe_key: str = "") -> OutboundSms:
             )
             defer(sms_send_task, sms.pk)
     except IntegrityError:
+        if not dedupe_key:
+            raise
         return OutboundSms.objects.get(dedupe_key=dedupe_key[:120])
     return sms
 

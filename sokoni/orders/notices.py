@@ -202,11 +202,12 @@ def assisted_checkout_placed(checkout: Checkout, orders: list[Order]) -> None:
     notify(checkout.buyer, body, f"checkout:{checkout.pk}:placed")
 
 
-def cash_due(checkout: Checkout, intent: PaymentIntent) -> None:
+def cash_due(intent: PaymentIntent) -> None:
     """The buyer is going to pay cash at a centre: the reference and the deadline by text, so
     nobody has to remember them from a screen (an operator ordering for a villager takes the
     cash at once, so no text then)."""
-    if checkout.placed_by_id is not None:
+    checkout = Checkout.objects.filter(pk=intent.purpose_id).select_related("buyer").first()
+    if checkout is None or checkout.placed_by_id is not None:
         return
 
     def body(language: str) -> str:

@@ -19,3 +19,15 @@ def order_auto_release_task(order_id: int) -> None:
     from sokoni.orders.services.lifecycle import order_auto_release
 
     order_auto_release(order_id=order_id)
+
+
+@task()
+def cash_due_notice_task(intent_id: int) -> None:
+    """Text the buyer the reference and amount of a cash payment to make at a centre."""
+    from sokoni.orders.notices import cash_due
+    from sokoni.payments.models import PaymentIntent
+    from sokoni.payments.states import PaymentStatus
+
+    intent = PaymentIntent.objects.filter(pk=intent_id, status=PaymentStatus.PENDING).first()
+    if intent is not None:
+        cash_due(intent)

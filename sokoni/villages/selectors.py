@@ -159,15 +159,30 @@ def centres_operated_by(user: AnyUser) -> list[ServiceCentre]:
     )
 
 
+CENTRE_FIELDS = (
+    "name",
+    "phone",
+    "is_active",
+    "operator",
+    "village",
+    "village__name",
+    "village__region",
+    "village__country",
+    "village__status",
+)
+
+
 def home_centre_of(user: User) -> ServiceCentre | None:
     """The service centre a villager belongs to, if it is still open."""
     resident = (
-        Resident.objects.select_related("centre__village")
+        Resident.objects.select_related("centre__village", "centre__operator")
         .filter(
             user=user,
             centre__is_active=True,
             centre__village__status=VillageStatus.APPROVED,
         )
+        # What menus show and orders need of a centre (a USSD step reads it every time).
+        .only(*(f"centre__{name}" for name in CENTRE_FIELDS), "centre__operator__phone")
         .first()
     )
     return resident.centre if resident else None

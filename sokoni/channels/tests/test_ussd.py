@@ -418,9 +418,10 @@ def test_old_sessions_are_pruned(client, member):
     assert list(UssdSession.objects.values_list("session_id", flat=True)) == ["new"]
 
 
-def test_a_cash_order_texts_the_reference_to_take_to_the_centre(client, member, goods):
+def test_a_cash_order_texts_the_reference_to_take_to_the_centre(client, member, goods, tasks):
     phone = Dial(client, PHONE)
     phone.send("1", "1", "1", "2", "1", "2", "4071")
+    tasks.run(only={"cash_due_notice_task"})
     intent = PaymentIntent.objects.get()
     texts = list(OutboundSms.objects.filter(to=PHONE).values_list("body", flat=True))
     assert any(intent.reference in text and "Othaya Centre" in text for text in texts), texts

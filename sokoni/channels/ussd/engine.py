@@ -21,9 +21,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sokoni.accounts.models import User
-from sokoni.accounts.selectors import has_pin, user_by_phone
+from sokoni.accounts.selectors import user_by_phone
 from sokoni.channels.models import UssdSession
-from sokoni.channels.ussd import selectors
 from sokoni.channels.ussd.flow import (
     Back,
     Ctx,
@@ -52,8 +51,12 @@ def _fresh_state(language: str = "") -> dict[str, Any]:
 
 def ussd_answer(*, session_id: str, phone: str, text: str) -> str:
     """The reply to one hop (``CON …`` or ``END …``); ``phone`` is already in E.164."""
-    user = user_by_phone(phone)
-    session = UssdSession.objects.filter(session_id=session_id).first()
+    session = UssdSession.objects.select_related("user").filter(session_id=session_id).first()
+    known = session.user if session is not None else None
+    if known is not None and known.phone == phone and known.is_active:
+        user: User | None = known  # read with the session: one query less a hop
+    else:
+        user = user_by_phone(phone)
     if session is None:
         try:
             with transaction.atomic():
@@ -135,9 +138,9 @@ def _apply(ctx: Ctx, value: str) -> Step:
 
 
 def _allowed(ctx: Ctx, at: str) -> bool:
-    if at in MEMBERS_ONLY and (ctx.user is None or not has_pin(ctx.user)):
+    if at in MEMBERS_ONLY and not ctx.has_pin:
         return False
-    return at not in SELLERS_ONLY or (ctx.user is not None and selectors.is_seller(ctx.user))
+    return at not in SELLERS_ONLY or ctx.is_seller
 
 
 def _follow(ctx: Ctx, step: Step) -> str | None:

@@ -8,6 +8,7 @@ or end the session).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar, Final
@@ -16,13 +17,16 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from sokoni.accounts.models import User
+from sokoni.accounts.selectors import has_pin
 from sokoni.channels.models import UssdSession
+from sokoni.channels.ussd import selectors
 from sokoni.channels.ussd.text import Screen
 from sokoni.core.errors import NotFound
 from sokoni.villages.models import ServiceCentre
 from sokoni.villages.selectors import home_centre_of
 
-PAGE: Final = 5  # list rows per screen (numbers 1-5; 9 stays Help)
+PAGE: Final = 5
+# list rows per screen (numbers 1-5; 9 stays Help)
 
 
 @dataclass
@@ -59,12 +63,34 @@ class Ctx:
             return self.user.language
         return str(self.state.get("lang") or settings.LANGUAGE_CODE)
 
+    memo: dict[str, Any] = field(default_factory=dict)
+
+    def once(self, key: str, read: Callable[[], Any]) -> Any:
+        """``read()`` at most once a hop: a screen's title, choices and answer, and the engine's
+        checks, all ask the same things. An answer that changes what was read calls
+        ``forget``."""
+        if key not in self.memo:
+            self.memo[key] = read()
+        return self.memo[key]
+
+    @property
+    def has_pin(self) -> bool:
+        user = self.user
+        return user is not None and bool(self.once("has_pin", lambda: has_pin(user)))
+
+    @property
+    def is_seller(self) -> bool:
+        user = self.user
+        return user is not None and bool(self.once("is_seller", lambda: selectors.is_seller(user)))
+
+    def forget(self) -> None:
+        """After the account changed (registered, PIN set, centre chosen)."""
+        self.memo.clear()
+        self.__dict__.pop("centre", None)
+
     @cached_property
     def centre(self) -> ServiceCentre | None:
         return home_centre_of(self.user) if self.user is not None else None
-
-    def forget_centre(self) -> None:
-        self.__dict__.pop("centre", None)
 
 
 # -- steps --------------------------------------------------------------------------------------
@@ -163,7 +189,7 @@ class ListNode(Node):
         raise NotImplementedError
 
     def _shown(self, ctx: Ctx) -> tuple[list[tuple[Any, str]], bool]:
-        rows = self.items(ctx)
+        rows = ctx.once(f"items:{ctx.at}:{id(self)}", lambda: self.items(ctx))
         start = ctx.page * PAGE
         return rows[start : start + PAGE], len(rows) > start + PAGE
 

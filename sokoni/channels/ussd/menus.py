@@ -18,7 +18,6 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from sokoni.accounts.errors import PinLocked, PinWrong
-from sokoni.accounts.selectors import has_pin
 from sokoni.accounts.services import (
     pin_check,
     pin_is_acceptable,
@@ -55,6 +54,7 @@ from sokoni.orders.services.checkout import (
 )
 from sokoni.orders.services.lifecycle import order_confirm_receipt, order_ship
 from sokoni.orders.states import DeliveryMethod, OrderStatus
+from sokoni.payments.models import PaymentIntent
 from sokoni.payments.selectors import wallet_balances
 from sokoni.payments.states import PaymentMethod
 from sokoni.villages.selectors import centres_open_in_country
@@ -103,7 +103,7 @@ class HomeMenu(Menu):
     def title(self, ctx: Ctx) -> list[str]:
         if ctx.user is None:
             return [_("Welcome to Sokoni, the village market.")]
-        if not has_pin(ctx.user):
+        if not ctx.has_pin:
             return [_("Welcome to Sokoni. Set your PIN to start.")]
         return ["Sokoni"]
 
@@ -113,16 +113,16 @@ class HomeMenu(Menu):
                 ("1", _("Register"), Go("register_centre")),
                 ("5", _("Language"), Go("language")),
             ]
-        if not has_pin(ctx.user):
+        if not ctx.has_pin:
             return [("1", _("Set PIN"), Go("pin_new")), ("5", _("Language"), Go("language"))]
-        seller = selectors.is_seller(ctx.user)
+        seller = ctx.is_seller
         rows: list[tuple[str, str, Step]] = [
             ("1", _("Buy"), Go("buy")),
             ("2", _("My orders"), Go("my_orders")),
         ]
         if seller:
             rows.append(("3", _("Sell"), Go("sell")))
-        if seller or wallet_balances(ctx.user):
+        if seller or ctx.once("wallet", lambda: wallet_balances(ctx.member)):
             rows.append(("4", _("My wallet"), Go("wallet")))
         rows += [("5", _("Language"), Go("language")), ("6", _("Change PIN"), Go("pin_old"))]
         return rows
@@ -190,7 +190,7 @@ class CentreList(ListNode):
         if centre is None:
             return Stay(_("This centre is closed. Choose another."))
         resident_set_centre(user=ctx.user, centre=centre)
-        ctx.forget_centre()
+        ctx.forget()
         return Go(str(ctx.args.get("then") or "buy_categories"))
 
 
@@ -219,6 +219,7 @@ class NewPinAgain(Input):
 
     def done(self, ctx: Ctx, pin: str) -> Step:
         pin_set(user=ctx.member, new_pin=pin, old_checked=bool(ctx.args.get("old_checked")))
+        ctx.forget()
         return Home(note=_("Your PIN is set."))
 
 
@@ -238,7 +239,7 @@ class RegisterPinAgain(NewPinAgain):
             resident_set_centre(user=user, centre=centre)
             pin_set(user=user, new_pin=pin)
         ctx.user = user
-        ctx.forget_centre()
+        ctx.forget()
         return Home(note=_("Welcome! You are registered at %(centre)s.") % {"centre": centre.name})
 
 
@@ -278,11 +279,11 @@ class CategoryList(ListNode):
 
 class ProductList(ListNode):
     def title(self, ctx: Ctx) -> str:
-        category = Category.objects.filter(pk=int(ctx.args.get("category", 0))).first()
+        category = _category(ctx)
         return category.label if category else _("Buy:")
 
     def items(self, ctx: Ctx) -> list[tuple[Any, str]]:
-        category = Category.objects.filter(pk=int(ctx.args.get("category", 0))).first()
+        category = _category(ctx)
         if ctx.centre is None or category is None:
             return []
         return [
@@ -294,10 +295,17 @@ class ProductList(ListNode):
         return Go("buy_quantity", {"product": key})
 
 
+def _category(ctx: Ctx) -> Category | None:
+    category_id = int(ctx.args.get("category", 0))
+    return ctx.once("category", lambda: Category.objects.filter(pk=category_id).first())
+
+
 def _product(ctx: Ctx) -> Any:
-    if ctx.centre is None:
+    centre = ctx.centre
+    if centre is None:
         return None
-    return selectors.product_to_buy(int(ctx.args.get("product", 0)), ctx.centre)
+    product_id = int(ctx.args.get("product", 0))
+    return ctx.once("product", lambda: selectors.product_to_buy(product_id, centre))
 
 
 class Quantity(Input):
@@ -401,6 +409,14 @@ class BuyPin(Input):
         return _place(ctx)
 
 
+def latest_payment(checkout: Any) -> PaymentIntent | None:
+    return (
+        PaymentIntent.objects.filter(purpose="checkout", purpose_id=checkout.pk)
+        .order_by("-pk")
+        .first()
+    )
+
+
 def _place(ctx: Ctx) -> Step:
     """Order and start paying: the provider is asked by a task, never within the hop."""
     user, centre = ctx.member, ctx.centre
@@ -422,8 +438,9 @@ def _place(ctx: Ctx) -> Step:
             ),
             idempotency_key=key,
             request_hash=request_fingerprint([product.pk, quantity, centre.pk]),
+            centre=centre,
         )
-        intent = None
+        intent = latest_payment(checkout) if replay else None
         if not replay:
             intent = checkout_pay(
                 checkout=checkout,
@@ -431,10 +448,12 @@ def _place(ctx: Ctx) -> Step:
                 method=method,
                 phone=user.phone,
                 request_later=True,
+                just_placed=True,
+                centre=centre,
             )
     except DomainError as error:
         return End(str(error.message))
-    numbers = ", ".join(order.number for order in checkout.orders.all())
+    numbers = ", ".join(order.number for order in checkout.orders.only("pk"))
     total = money(checkout.total_minor, checkout.currency)
     if method == PaymentMethod.CASH:
         reference = intent.reference if intent is not None else ""
@@ -477,7 +496,8 @@ class MyOrders(ListNode):
 
 
 def _my_order(ctx: Ctx) -> Order | None:
-    return selectors.order_of_buyer(ctx.member, int(ctx.args.get("order", 0)))
+    order_id = int(ctx.args.get("order", 0))
+    return ctx.once("my_order", lambda: selectors.order_of_buyer(ctx.member, order_id))
 
 
 class OrderScreen(Menu):
@@ -556,7 +576,8 @@ class SellerProducts(ListNode):
 
 
 def _own_product(ctx: Ctx) -> Any:
-    return selectors.product_of_seller(ctx.member, int(ctx.args.get("product", 0)))
+    product_id = int(ctx.args.get("product", 0))
+    return ctx.once("own_product", lambda: selectors.product_of_seller(ctx.member, product_id))
 
 
 class SellerProduct(Menu):
@@ -628,6 +649,8 @@ class SellPin(Input):
             product_update(product=product, **changes)  # type: ignore[arg-type]
         except DomainError as error:
             return Back(to="sell_product", note=str(error.message))
+        finally:
+            ctx.forget()
         return Back(to="sell_product", note=_("Saved."))
 
 
@@ -649,7 +672,8 @@ class SellerOrders(ListNode):
 
 
 def _own_order(ctx: Ctx) -> Order | None:
-    return selectors.order_of_seller(ctx.member, int(ctx.args.get("order", 0)))
+    order_id = int(ctx.args.get("order", 0))
+    return ctx.once("own_order", lambda: selectors.order_of_seller(ctx.member, order_id))
 
 
 class SellerOrder(Menu):
@@ -703,6 +727,8 @@ class ShipPin(Input):
             )
         except DomainError as error:
             return Back(to="sell_orders", note=str(error.message))
+        finally:
+            ctx.forget()
         return Back(to="sell_orders", note=_("%(number)s marked sent.") % {"number": order.number})
 
 

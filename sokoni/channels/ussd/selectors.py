@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from sokoni.accounts.models import User
@@ -12,6 +13,8 @@ from sokoni.orders.models import Order
 from sokoni.orders.states import OrderStatus
 from sokoni.villages.models import ServiceCentre
 
+ROOTS_KEY = "ussd:category-roots"
+ROOTS_SECONDS = 60
 LIST_LIMIT = 60  # twelve screens of five: more than anyone pages through on a phone
 
 
@@ -23,7 +26,13 @@ def _sellable_near(centre: ServiceCentre) -> QuerySet[Product]:
 
 
 def _roots() -> dict[int, int]:
-    """Each category's top-level ancestor (one query over the small tree)."""
+    """Each category's top-level ancestor, kept a minute (the tree changes a few times a year;
+    a USSD hop has 50 ms)."""
+    roots = cache.get_or_set(ROOTS_KEY, _read_roots, ROOTS_SECONDS)
+    return roots if isinstance(roots, dict) else _read_roots()
+
+
+def _read_roots() -> dict[int, int]:
     parents = dict(Category.objects.values_list("pk", "parent_id"))
     roots: dict[int, int] = {}
     for pk in parents:
@@ -76,7 +85,22 @@ def products_near(centre: ServiceCentre, category: Category) -> list[Product]:
 
 
 def product_to_buy(product_id: int, centre: ServiceCentre) -> Product | None:
-    return _sellable_near(centre).select_related("shop", "village").filter(pk=product_id).first()
+    return (
+        _sellable_near(centre)
+        .select_related("shop", "village")
+        .only(
+            "name",
+            "price_minor",
+            "currency",
+            "unit",
+            "stock",
+            "village__name",
+            "shop__owner_id",
+            "shop__shipping_fee_minor",
+        )
+        .filter(pk=product_id)
+        .first()
+    )
 
 
 def orders_of_buyer(user: User) -> list[Order]:

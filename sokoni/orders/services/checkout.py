@@ -47,12 +47,12 @@ from sokoni.orders.errors import (
 )
 from sokoni.orders.locks import checkout_qs_for_update, orders_qs_for_update
 from sokoni.orders.models import Checkout, Order, OrderLine
-from sokoni.orders.notices import assisted_checkout_placed, cash_due
+from sokoni.orders.notices import assisted_checkout_placed
 from sokoni.orders.services.cart import MAX_LINES, MAX_QUANTITY, cart_clear_products
 from sokoni.orders.services.escrow import commission_of, hold_lines
 from sokoni.orders.services.lifecycle import order_event, order_move, orders_cancel_pending
 from sokoni.orders.states import DeliveryMethod, OrderStatus, awaits_payment
-from sokoni.orders.tasks import checkout_expire_task
+from sokoni.orders.tasks import cash_due_notice_task, checkout_expire_task
 from sokoni.payments.fx import fx_convert
 from sokoni.payments.models import PaymentIntent
 from sokoni.payments.services import journal_post
@@ -65,6 +65,7 @@ from sokoni.payments.services.intents import (
 from sokoni.payments.states import PaymentMethod, PaymentStatus
 from sokoni.payments.tasks import payment_request_task
 from sokoni.villages.models import ServiceCentre
+from sokoni.villages.selectors import CENTRE_FIELDS
 from sokoni.villages.states import VillageStatus
 
 CHECKOUT_PURPOSE = "checkout"
@@ -115,6 +116,7 @@ def active_centre(centre_id: object) -> ServiceCentre:
             pk=centre_id, is_active=True, village__status=VillageStatus.APPROVED
         )
         .select_related("village", "operator")
+        .only(*CENTRE_FIELDS, "operator__phone", "operator__name")
         .first()
     )
     if centre is None:
@@ -122,7 +124,7 @@ def active_centre(centre_id: object) -> ServiceCentre:
     return centre
 
 
-def _delivery(delivery: Delivery) -> Delivery:
+def _delivery(delivery: Delivery, centre: ServiceCentre | None = None) -> Delivery:
     if delivery.method not in DeliveryMethod.values:
         raise InvalidInput(_("Choose delivery to an address or pickup."), field="delivery_method")
     name = " ".join(delivery.recipient_name.split())
@@ -146,7 +148,10 @@ def _delivery(delivery: Delivery) -> Delivery:
         except ValidationError as error:
             raise InvalidInput(error.messages[0], field="address") from error
     else:
-        centre_id = active_centre(delivery.service_centre_id).pk
+        wanted = delivery.service_centre_id
+        if centre is None or centre.pk != wanted or not centre.is_active:
+            centre = active_centre(wanted)
+        centre_id = centre.pk
         address = ""
     return Delivery(
         method=delivery.method,
@@ -195,9 +200,11 @@ def checkout_place_or_replay(
     idempotency_key: str = "",
     request_hash: str = "",
     placed_by: User | None = None,
+    centre: ServiceCentre | None = None,
 ) -> tuple[Checkout, bool]:
     """``checkout_place``, also saying whether the checkout is a replay of an earlier request
-    (an API answers 200 to a replay and never starts its payment again)."""
+    (an API answers 200 to a replay and never starts its payment again). ``centre`` is the
+    pickup centre when the caller has already loaded it as open (not read again)."""
     if len(idempotency_key) > MAX_KEY or len(request_hash) > MAX_HASH:  # the columns' widths
         raise InvalidInput(_("The Idempotency-Key is too long."), field="idempotency_key")
     if idempotency_key:
@@ -207,7 +214,7 @@ def checkout_place_or_replay(
     wanted = _items(items)
     if currency not in settings.CURRENCIES or not is_known_currency(currency):
         raise CurrencyNotAccepted(field="currency")
-    clean = _delivery(delivery)
+    clean = _delivery(delivery, centre)
     if placed_by is not None:
         _check_assisted(placed_by, buyer, clean)
     products = _buyable(buyer, wanted)
@@ -417,11 +424,17 @@ def checkout_pay(
     card_number: str = "",
     centre_id: int | None = None,
     request_later: bool = False,
+    just_placed: bool = False,
+    centre: ServiceCentre | None = None,
 ) -> PaymentIntent:
     """Start paying a checkout's orders by mobile money, card or cash at a service centre.
 
     With ``request_later`` the provider is called by a background task instead of now: a
     USSD hop has seconds to answer and must never wait for a payment provider.
+    ``just_placed`` says the caller placed this checkout a moment ago in the same request (no
+    payment can be on its way yet, nobody else has cancelled it), which spares the checks and
+    the lock (were it cancelled meanwhile after all, its payment would be refunded on arrival);
+    ``centre`` is the pickup centre the caller already loaded (it must be the checkout's).
 
     Refused when the orders are no longer waiting for payment, or while another payment request
     is on its way (the payer would get two prompts or be charged twice). A cash request still
@@ -438,7 +451,9 @@ def checkout_pay(
         except ValidationError as error:
             raise InvalidInput(error.messages[0], field="phone") from error
     elif method == PaymentMethod.CASH:
-        centre = active_centre(centre_id if centre_id is not None else checkout.service_centre_id)
+        wanted = centre_id if centre_id is not None else checkout.service_centre_id
+        if centre is None or centre.pk != wanted or not centre.is_active:
+            centre = active_centre(wanted)
         if centre.operator is None:
             raise NotFound(_("This service centre does not take cash yet."), field="centre")
         collector, label = centre.operator, centre.name
@@ -446,20 +461,25 @@ def checkout_pay(
         digits = "".join(ch for ch in card_number if ch.isdigit())
         if not 12 <= len(digits) <= 19 or len(card_number) > 30:
             raise InvalidInput(_("Enter the card number."), field="card_number")
-    _check_payable(checkout)
     pending = PaymentIntent.objects.filter(
         purpose=CHECKOUT_PURPOSE, purpose_id=checkout.pk, status=PaymentStatus.PENDING
     )
-    if pending.exclude(method=PaymentMethod.CASH).exists():
-        raise PaymentInProgress()
-    # Given up before the checkout lock is taken: locks go payment, then checkout, everywhere.
-    for intent_id in pending.order_by("pk").values_list("pk", flat=True):
-        payment_cancel(intent_id=intent_id, actor=actor, note="another way of paying chosen")
-    with transaction.atomic():
-        locked = checkout_qs_for_update(checkout.pk).get()
-        due = _check_payable(locked)
-        if pending.exists():
+    if not just_placed:
+        _check_payable(checkout)
+        if pending.exclude(method=PaymentMethod.CASH).exists():
             raise PaymentInProgress()
+        # Given up before the checkout lock is taken: locks go payment, then checkout,
+        # everywhere.
+        for intent_id in pending.order_by("pk").values_list("pk", flat=True):
+            payment_cancel(intent_id=intent_id, actor=actor, note="another way of paying chosen")
+    with transaction.atomic():
+        if just_placed:  # nobody else knows this checkout yet: nothing to wait for or check
+            due = checkout.total_minor
+        else:
+            locked = checkout_qs_for_update(checkout.pk).get()
+            due = _check_payable(locked)
+            if pending.exists():
+                raise PaymentInProgress()
         intent = payment_open(
             purpose=CHECKOUT_PURPOSE,
             purpose_id=checkout.pk,
@@ -472,9 +492,11 @@ def checkout_pay(
             card_number=card_number,
             expires_at=checkout.reserved_until if method == PaymentMethod.CASH else None,
         )
-        if method == PaymentMethod.CASH:
-            cash_due(checkout, intent)
-        if request_later and method != PaymentMethod.CARD:
+        if method == PaymentMethod.CASH and checkout.placed_by_id is None:
+            # By a task (the checkout may be placed in a USSD step, which has 50 ms), so the
+            # text goes a moment later; an operator's assisted order gets none (paid at once).
+            defer(cash_due_notice_task, intent.pk)
+        if request_later and method == PaymentMethod.MOBILE_MONEY:
             defer(payment_request_task, intent.pk)
             return intent
     return payment_request(intent=intent, card_number=card_number)

@@ -671,3 +671,20 @@ def test_an_idempotency_key_longer_than_its_column_is_refused():
     # then
     assert (error.value.code, error.value.field) == ("core.invalid_input", "idempotency_key")
     assert world() == before
+
+
+def test_paying_a_checkout_just_placed_skips_the_checks_but_pays_the_same(tasks):
+    """The USSD hop places and pays in one request: the payment is the same as the web's."""
+    from sokoni.orders.services.checkout import checkout_pay
+    from sokoni.orders.tests.factories import place
+    from sokoni.payments.states import PaymentMethod
+
+    checkout = place()
+    intent = checkout_pay(
+        checkout=checkout,
+        actor=checkout.buyer,
+        method=PaymentMethod.MOBILE_MONEY,
+        phone="+254712345678",
+        just_placed=True,
+    )
+    assert (intent.amount_minor, intent.currency) == (checkout.total_minor, checkout.currency)
