@@ -26,12 +26,9 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import math
 import os
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,15 +38,24 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-GUNICORN = str(Path(sys.executable).parent / "gunicorn")
-PG_BASE = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+from harness import (
+    HOST,
+    PG_BASE,
+    PYTHON,
+    ROOT,
+    cpu_model,
+    free_port,
+    percentile,
+    postgres_database,
+    run_child,
+    start_server,
+    stop,
+)
+
 DB_NAME = "sokoni_bench_race"
 P99_BUDGET_MS = 500.0
 CARD_THAT_PAYS = "4242424242424242"
 WARMUP_STOCK = 100_000
-HOST = "127.0.0.1"
 
 
 def log(message: str) -> None:
@@ -178,22 +184,6 @@ class Answer:
         return self.status == 409 and self.body.get("code") == "orders.not_enough_stock"
 
 
-def postgres_database(name: str, *, drop_only: bool = False) -> str:
-    import psycopg
-
-    with psycopg.connect(f"{PG_BASE}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{PG_BASE}/{name}"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
 def request(port: int, method: str, path: str, token: str, body: dict | None = None) -> Answer:
     """One HTTP request on a new connection; the time includes connecting."""
     headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
@@ -229,33 +219,6 @@ def checkout_body(product_id: int, n: int) -> dict:
         },
         "payment": {"method": "card", "card_number": CARD_THAT_PAYS},
     }
-
-
-def start_server(env: dict[str, str], port: int, workers: int, logfile: Path) -> subprocess.Popen:
-    cmd = [
-        GUNICORN,
-        "sokoni.wsgi",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "sync",
-        "--bind",
-        f"{HOST}:{port}",
-        "--timeout",
-        "120",
-        "--log-level",
-        "warning",
-        # Server time per request (microseconds from the worker reading the request to the end
-        # of the answer): excludes the time spent waiting for a free worker.
-        "--access-logfile",
-        str(logfile.with_suffix(".access")),
-        "--access-logformat",
-        "%(m)s %(U)s %(s)s %(D)s",
-    ]
-    out = logfile.open("w")
-    return subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-    )
 
 
 def wait_ready(port: int, token: str, server: subprocess.Popen, seconds: float = 60) -> None:
@@ -325,14 +288,7 @@ def server_times(access_log: Path, skip: int) -> tuple[list[float], int]:
 
 def machine() -> str:
     """Cores, CPU, PostgreSQL version and the load average (other work inflates the times)."""
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     version = ""
     try:
         import psycopg
@@ -346,20 +302,8 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}){version}; load average {load}"
 
 
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (0-100), nearest rank."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[max(1, math.ceil(q / 100 * len(ordered))) - 1]
-
-
 def child(env: dict[str, str], *args: str) -> None:
-    result = subprocess.run(
-        [PYTHON, str(Path(__file__).resolve()), *args], cwd=ROOT, env=env, check=False
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"child step failed: {' '.join(args[:2])}")
+    run_child(__file__, env, *args)
 
 
 @dataclass
@@ -459,16 +403,6 @@ def verify(env: dict[str, str], work: Path, product_ids: list[int]) -> tuple[dic
     return json.loads(verify_file.read_text()), complaints
 
 
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -507,7 +441,7 @@ def main() -> int:
         tokens: list[str] = world["tokens"]
         port = free_port()
         log(f"gunicorn: {args.workers} sync workers on {HOST}:{port}, DEBUG off; warming up")
-        server = start_server(env, port, args.workers, work / "gunicorn.log")
+        server = start_server(env, port, args.workers, work / "gunicorn.log", access_log=True)
         wait_ready(port, tokens[0], server)
         warm_up(port, tokens, world["warmup"], args.workers)
         access_log = (work / "gunicorn.log").with_suffix(".access")

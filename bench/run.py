@@ -27,6 +27,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from harness import cpu_model
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PG_BASE = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
@@ -181,14 +183,7 @@ def check(engine: str, data: dict, seed_seconds: float | None, full: bool) -> li
 
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     memory = ""
     try:
         kb = int(Path("/proc/meminfo").read_text().split()[1])

@@ -56,8 +56,6 @@ import random
 import re
 import secrets
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -71,13 +69,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-GUNICORN = str(Path(sys.executable).parent / "gunicorn")
-PG_BASE = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+from harness import (
+    HOST,
+    PG_BASE,
+    PYTHON,
+    ROOT,
+    cpu_model,
+    free_port,
+    percentile,
+    postgres_database,
+    run_child,
+    start_server,
+    stop,
+)
+
 DB_NAME = "sokoni_bench_ussd"
 P99_BUDGET_MS = 50.0
-HOST = "127.0.0.1"
 SERVICE_CODE = "*384*7#"
 NETWORK_CODE = "63902"  # Safaricom
 PIN = "4071"
@@ -501,43 +508,6 @@ def run_sessions(port: int, secret: str, sessions: list[Session], threads: int) 
 # -- the orchestra ----------------------------------------------------------------------------
 
 
-def postgres_database(name: str, *, drop_only: bool = False) -> str:
-    import psycopg
-
-    with psycopg.connect(f"{PG_BASE}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{PG_BASE}/{name}"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(env: dict[str, str], port: int, workers: int, logfile: Path) -> subprocess.Popen:
-    cmd = [
-        GUNICORN,
-        "sokoni.wsgi",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "sync",
-        "--bind",
-        f"{HOST}:{port}",
-        "--timeout",
-        "120",
-        "--log-level",
-        "warning",
-    ]
-    out = logfile.open("w")
-    return subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-    )
-
-
 def wait_ready(port: int, secret: str, server: subprocess.Popen, seconds: float = 60) -> None:
     """Wait for an answer to a USSD hop from a number that is not registered (changes nothing
     but one session row)."""
@@ -555,42 +525,13 @@ def wait_ready(port: int, secret: str, server: subprocess.Popen, seconds: float 
     raise SystemExit("gunicorn did not answer in time")
 
 
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-
-
 def child(env: dict[str, str], *args: str) -> None:
-    result = subprocess.run(
-        [PYTHON, str(Path(__file__).resolve()), *args], cwd=ROOT, env=env, check=False
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"child step failed: {' '.join(args[:2])}")
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (0-100), nearest rank."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[max(1, math.ceil(q / 100 * len(ordered))) - 1]
+    run_child(__file__, env, *args)
 
 
 def machine() -> str:
     """Cores, CPU, database versions and the load average (other work inflates the times)."""
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     version = ""
     try:
         import psycopg

@@ -1,0 +1,110 @@
+"""What the benchmarks that start their own server share: a fresh PostgreSQL database, a free
+port, gunicorn started and stopped as a process group, a child step run with Django set up,
+nearest-rank percentiles and the CPU's name.
+
+The scripts run as ``python bench/<name>.py``, so this folder is on ``sys.path``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+GUNICORN = str(Path(sys.executable).parent / "gunicorn")
+PG_BASE = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+HOST = "127.0.0.1"
+
+
+def postgres_database(name: str, *, drop_only: bool = False) -> str:
+    """Drop ``name`` (with its connections) and, unless ``drop_only``, create it empty."""
+    import psycopg
+
+    with psycopg.connect(f"{PG_BASE}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop_only:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{PG_BASE}/{name}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(
+    env: dict[str, str], port: int, workers: int, logfile: Path, *, access_log: bool = False
+) -> subprocess.Popen:
+    """gunicorn with sync workers on the loopback, in a process group of its own; with
+    ``access_log``, each request's method, path, status and server time (microseconds from the
+    worker reading the request to the end of the answer, without the wait for a free worker)
+    go to ``<logfile>.access``."""
+    cmd = [
+        GUNICORN,
+        "sokoni.wsgi",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--bind",
+        f"{HOST}:{port}",
+        "--timeout",
+        "120",
+        "--log-level",
+        "warning",
+    ]
+    if access_log:
+        cmd += [
+            "--access-logfile",
+            str(logfile.with_suffix(".access")),
+            "--access-logformat",
+            "%(m)s %(U)s %(s)s %(D)s",
+        ]
+    out = logfile.open("w")
+    return subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def run_child(script: str, env: dict[str, str], *args: str) -> None:
+    """Run ``script`` again as a child (``--child <step> ...``) in ``env``."""
+    result = subprocess.run(
+        [PYTHON, str(Path(script).resolve()), *args], cwd=ROOT, env=env, check=False
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"child step failed: {' '.join(args[:2])}")
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100), nearest rank."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[max(1, math.ceil(q / 100 * len(ordered))) - 1]
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
