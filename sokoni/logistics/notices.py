@@ -35,7 +35,7 @@ def send_code(pickup: Pickup, code: str) -> None:
         }
 
     key = f"pickup:{pickup.pk}:code:{pickup.codes_sent}"
-    notify_phone(checkout.recipient_phone, _recipient_language(pickup), with_code, key)
+    notify_phone(checkout.recipient_phone, _recipient_language(pickup), with_code, key, code)
     if order.buyer.phone != checkout.recipient_phone and pickup.codes_sent == 1:
 
         def arrived(language: str) -> str:

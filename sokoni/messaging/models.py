@@ -25,6 +25,9 @@ class OutboundSms(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     # The same notice is never queued twice (e.g. "order:12:shipped:buyer").
     dedupe_key = models.CharField(max_length=120, blank=True)
+    # A code in the text (a pickup code) that is masked in ``body`` once the message has left
+    # (or was given up), so that nobody reads it later in the outbox.
+    secret = models.CharField(max_length=20, blank=True)
     provider_message_id = models.CharField(max_length=100, blank=True)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -28,8 +28,9 @@ E164: Final = re.compile(r"\+[1-9][0-9]{6,14}")
 BACKOFF_SECONDS: Final = 30
 
 
-def sms_enqueue(*, to: str, body: str, dedupe_key: str = "") -> OutboundSms:
-    """Queue a text message to an E.164 number; the same ``dedupe_key`` is queued only once."""
+def sms_enqueue(*, to: str, body: str, dedupe_key: str = "", secret: str = "") -> OutboundSms:
+    """Queue a text message to an E.164 number; the same ``dedupe_key`` is queued only once.
+    ``secret`` (a code the text carries) is masked in the stored text once it has left."""
     if not E164.fullmatch(to):
         raise InvalidInput(field="to")
     text = fit(" ".join(body.split()), settings.SMS_MAX_SEGMENTS)
@@ -46,6 +47,7 @@ def sms_enqueue(*, to: str, body: str, dedupe_key: str = "") -> OutboundSms:
                 encoding=size.encoding,
                 segments=size.count,
                 dedupe_key=dedupe_key[:120],
+                secret=secret[:20] if secret and secret in text else "",
             )
             defer(sms_send_task, sms.pk)
     except IntegrityError:
@@ -75,6 +77,7 @@ def sms_send(*, sms_id: int) -> OutboundSms | None:
                 attempts=attempts,
                 last_error=str(error)[:300],
                 next_attempt_at=None if final else retry_at,
+                **(_masked(sms) if final else {}),
             )
             if not final:
                 defer(sms_send_task, sms.pk, run_after=retry_at)
@@ -85,6 +88,14 @@ def sms_send(*, sms_id: int) -> OutboundSms | None:
             provider_message_id=message_id[:100],
             sent_at=timezone.now(),
             next_attempt_at=None,
+            **_masked(sms),
         )
     sms.refresh_from_db()
     return sms
+
+
+def _masked(sms: OutboundSms) -> dict[str, str]:
+    """The fields that hide a message's secret once it needs keeping no more."""
+    if not sms.secret:
+        return {}
+    return {"body": sms.body.replace(sms.secret, "*" * len(sms.secret)), "secret": ""}

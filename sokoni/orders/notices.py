@@ -161,15 +161,18 @@ def notify(person: User, body_of: Callable[[str], str], dedupe_key: str) -> None
     notify_phone(person.phone, person.language or "en", body_of, dedupe_key)
 
 
-def notify_phone(phone: str, language: str, body_of: Callable[[str], str], dedupe_key: str) -> None:
+def notify_phone(
+    phone: str, language: str, body_of: Callable[[str], str], dedupe_key: str, secret: str = ""
+) -> None:
     """Queue one text written in ``language``; skipped when the writer has nothing to say or
-    the number cannot be reached (a notice never stops the operation it tells about)."""
+    the number cannot be reached (a notice never stops the operation it tells about).
+    ``secret`` is a code in the text, masked in the outbox once the text has left."""
     with translation.override(language):
         body = body_of(language)
     if not body:
         return
     try:
-        sms_enqueue(to=phone, body=body, dedupe_key=dedupe_key)
+        sms_enqueue(to=phone, body=body, dedupe_key=dedupe_key, secret=secret)
     except InvalidInput:
         return
 
