@@ -222,7 +222,7 @@ def test_the_return_task_runs_at_the_deadline(tasks):
 def test_the_code_is_masked_in_the_outbox_once_the_text_has_left(tasks):
     from sokoni.messaging.outbound import sms_send
 
-    pickup, code = checked_in(tasks)
+    _pickup, code = checked_in(tasks)
     sms = OutboundSms.objects.get(dedupe_key__startswith="pickup:", dedupe_key__contains=":code:")
     assert code in sms.body  # kept while it may still have to be sent again
     sms_send(sms_id=sms.pk)
