@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import itertools
 import secrets
@@ -26,6 +25,7 @@ from sokoni.accounts.errors import (
 )
 from sokoni.accounts.models import ApiToken, LoginFailure, Pin, User
 from sokoni.accounts.phones import normalize_phone
+from sokoni.core.digests import keyed_digest
 from sokoni.core.errors import InvalidInput
 from sokoni.core.money import is_known_currency
 
@@ -148,8 +148,7 @@ def pin_is_acceptable(pin: str) -> bool:
 
 
 def _pin_digest(user_id: int, salt: str, pin: str) -> str:
-    key = hashlib.sha256(f"sokoni-pin:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, f"{user_id}:{salt}:{pin}".encode(), hashlib.sha256).hexdigest()
+    return keyed_digest("pin", user_id, salt, pin)
 
 
 def pin_set(

@@ -10,7 +10,6 @@ stays counted; PICKUP_MAX_FAILURES of them lock the parcel for PICKUP_LOCK_MINUT
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from datetime import datetime, timedelta
@@ -20,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sokoni.accounts.models import User
+from sokoni.core.digests import keyed_digest
 from sokoni.core.errors import NotFound
 from sokoni.core.tasks import defer
 from sokoni.logistics import notices
@@ -46,8 +46,7 @@ MAX_CODES_SENT = 5
 
 
 def _digest(pickup_order_id: int, salt: str, code: str) -> str:
-    key = hashlib.sha256(f"sokoni-pickup:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, f"{pickup_order_id}:{salt}:{code}".encode(), hashlib.sha256).hexdigest()
+    return keyed_digest("pickup", pickup_order_id, salt, code)
 
 
 def _new_code(order_id: int) -> tuple[str, dict[str, str]]:
