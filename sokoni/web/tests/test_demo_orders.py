@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
 
 from sokoni.accounts.models import User
@@ -19,26 +18,6 @@ from sokoni.web.demo.world import DEMO_ACCOUNTS
 
 PRODUCTS = 90
 PHONES = {account.role: account.phone for account in DEMO_ACCOUNTS}
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """Seed a small world once for the module (inside a transaction rolled back at the end)."""
-    from django.db import transaction
-
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        out = StringIO()
-        call_command("seed_demo", "--products", str(PRODUCTS), stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
-
-
-@pytest.fixture
-def world(seeded, db):
-    return seeded
 
 
 def test_seed_demo_creates_an_order_in_every_state(world):

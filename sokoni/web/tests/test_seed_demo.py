@@ -30,26 +30,6 @@ CURRENCIES = {
 }
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """Seed once for the module (inside a transaction rolled back at the end)."""
-    from django.db import transaction
-
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        out = StringIO()
-        call_command("seed_demo", "--products", str(PRODUCTS), stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
-
-
-@pytest.fixture
-def world(seeded, db):
-    return seeded
-
-
 def test_seed_demo_builds_the_villages_of_the_demo_world(world):
     """Every village of DEMO_WORLD.md exists, approved, with photos and a service centre."""
     # given / when: seeded
