@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "sokoni.messaging",
     "sokoni.payments",
     "sokoni.villages",
+    "sokoni.shipping",
     "sokoni.catalog",
     "sokoni.orders",
     "sokoni.logistics",
@@ -215,7 +216,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Orders and escrow.
 CHECKOUT_RESERVATION_MINUTES = env_int("CHECKOUT_RESERVATION_MINUTES", 30)
+# The buyer has this long after the carrier records the delivery to confirm or dispute; a parcel
+# the carrier never records as delivered (sent by the seller's own means) is released this long
+# after shipping instead.
 ESCROW_AUTO_RELEASE_DAYS = env_int("ESCROW_AUTO_RELEASE_DAYS", 10)
+ESCROW_UNDELIVERED_RELEASE_DAYS = env_int("ESCROW_UNDELIVERED_RELEASE_DAYS", 30)
 ESCROW_EXTENSION_DAYS = (3, 5, 7, 10)
 # Platform commission in basis points (1/100 of a percent) where a category sets none.
 DEFAULT_COMMISSION_BP = env_int("DEFAULT_COMMISSION_BP", 500)

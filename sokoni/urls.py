@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("payments/", include("sokoni.payments.urls")),
     path("channels/", include("sokoni.channels.urls")),
+    path("logistics/courier/", include("sokoni.logistics.courier_urls")),
     path("i18n/setlang/", home.set_language, name="set_language"),
     path("healthz", home.healthz, name="healthz"),
 ]
@@ -26,6 +27,10 @@ urlpatterns += i18n_patterns(
     path("villages/", include("sokoni.villages.urls")),
     path("seller/", include("sokoni.catalog.urls")),
     path("agent/", include("sokoni.agents.urls")),
+    path("parcels/", include("sokoni.logistics.urls")),
+    path("runs/", include("sokoni.logistics.run_urls")),
+    path("exports/", include("sokoni.logistics.export_urls")),
+    path("staff/delivery/", include("sokoni.logistics.report_urls")),
     path("", include("sokoni.orders.urls")),
     path("", include("sokoni.web.urls")),
     prefix_default_language=False,

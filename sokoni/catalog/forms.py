@@ -78,8 +78,8 @@ class ShopEditForm(forms.Form):
         validators=[validate_no_control_characters],
         help_text=_("What you make or grow, and how."),
     )
-    shipping_fee = forms.CharField(
-        label=_("Delivery fee per order"),
+    free_shipping_over = forms.CharField(
+        label=_("Free delivery for orders over"),
         max_length=24,
         required=False,
     )
@@ -88,18 +88,18 @@ class ShopEditForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fee_currency = currency
         if currency is None:
-            del self.fields["shipping_fee"]
+            del self.fields["free_shipping_over"]
         else:
-            self.fields["shipping_fee"].help_text = _(
-                "In %(currency)s, added once to every order from your shop. "
-                "Leave empty for free delivery."
+            self.fields["free_shipping_over"].help_text = _(
+                "In %(currency)s. Delivery is priced by distance and weight; over this amount "
+                "your shop pays it and the buyer sees free delivery. Leave empty for none."
             ) % {"currency": currency}
-            self.fields["shipping_fee"].widget.attrs.update({"inputmode": "decimal"})
+            self.fields["free_shipping_over"].widget.attrs.update({"inputmode": "decimal"})
 
-    def clean_shipping_fee(self) -> int:
-        text = self.cleaned_data.get("shipping_fee", "").strip()
+    def clean_free_shipping_over(self) -> int | None:
+        text = self.cleaned_data.get("free_shipping_over", "").strip()
         if not text or self.fee_currency is None:
-            return 0
+            return None
         return parse_price(text, self.fee_currency)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,7 @@ from sokoni.catalog.states import (
 )
 from sokoni.core.models import AppendOnlyModel, TimeStampedModel
 from sokoni.core.text import validate_no_control_characters
+from sokoni.villages.countries import validate_country_code
 from sokoni.villages.models import Village
 
 
@@ -84,9 +85,13 @@ class Shop(TimeStampedModel):
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(_("reason"), max_length=2000, blank=True)
-    # A flat delivery fee per order, in the shop's currency (the logistics issue adds zones).
-    shipping_fee_minor = models.BigIntegerField(
-        _("delivery fee (minor units)"), default=0, validators=[MinValueValidator(0)]
+    # Delivery is priced by the network's rate tables (sokoni.shipping); over this amount of
+    # goods the shop pays it and the buyer sees free delivery.
+    free_shipping_over_minor = models.BigIntegerField(
+        _("free delivery over (minor units)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
 
     class Meta:
@@ -98,7 +103,8 @@ class Shop(TimeStampedModel):
                 condition=models.Q(status__in=ShopStatus.values), name="shop_status_valid"
             ),
             models.CheckConstraint(
-                condition=models.Q(shipping_fee_minor__gte=0), name="shop_shipping_fee_not_negative"
+                condition=models.Q(free_shipping_over_minor__gte=0),
+                name="shop_free_shipping_not_negative",
             ),
         ]
 
@@ -155,6 +161,35 @@ class Product(TimeStampedModel):
     currency = models.CharField(_("currency"), max_length=3)
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.PIECE)
     stock = models.PositiveIntegerField(_("stock"), default=0)
+    # One unit as packed: what delivery is priced on, and what customs read for exports.
+    weight_g = models.PositiveIntegerField(
+        _("weight of one unit, packed (g)"),
+        default=500,
+        validators=[MinValueValidator(1), MaxValueValidator(1_000_000)],
+    )
+    length_cm = models.PositiveSmallIntegerField(
+        _("length (cm)"), default=0, validators=[MaxValueValidator(500)]
+    )
+    width_cm = models.PositiveSmallIntegerField(
+        _("width (cm)"), default=0, validators=[MaxValueValidator(500)]
+    )
+    height_cm = models.PositiveSmallIntegerField(
+        _("height (cm)"), default=0, validators=[MaxValueValidator(500)]
+    )
+    hs_code = models.CharField(
+        _("HS code"),
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(r"^\d{6,10}$", _("6 to 10 digits."))],
+        help_text=_("Harmonized System code for customs, e.g. 090111 for coffee beans."),
+    )
+    origin_country = models.CharField(
+        _("country of origin"),
+        max_length=2,
+        blank=True,
+        validators=[validate_country_code],
+        help_text=_("ISO code; blank means the shop's country."),
+    )
     is_published = models.BooleanField(_("published"), default=False)
     # Published, in an approved shop, in an approved village: kept by the catalogue services in
     # the transaction that changes any of the three, so that listings filter on one indexed
@@ -207,6 +242,18 @@ class Product(TimeStampedModel):
     @property
     def in_stock(self) -> bool:
         return self.stock > 0
+
+    @property
+    def ships(self) -> bool:
+        """Whether the product travels as a parcel (every kind so far does)."""
+        return self.kind in (ProductKind.PHYSICAL, ProductKind.PRODUCE)
+
+    @property
+    def volume_cm3(self) -> int:
+        """One unit's packed volume: from its dimensions, or estimated from its weight."""
+        if self.length_cm and self.width_cm and self.height_cm:
+            return self.length_cm * self.width_cm * self.height_cm
+        return self.weight_g * 4
 
 
 class ProductImage(models.Model):

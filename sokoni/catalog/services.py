@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -208,9 +208,10 @@ def shop_update(
     shop: Shop,
     name: str | None = None,
     description: str | None = None,
-    shipping_fee_minor: int | None = None,
+    free_shipping_over_minor: int | Literal["keep"] | None = "keep",
 ) -> Shop:
-    """Change a shop's name, description or delivery fee; a new name is reindexed.
+    """Change a shop's name, description or free-delivery threshold (None: no free delivery);
+    a new name is reindexed.
 
     The slug stays: links to the shop keep working after a rename.
     """
@@ -219,12 +220,12 @@ def shop_update(
         shop.name = _text(name)
     if description is not None:
         shop.description = _text(description)
-    if shipping_fee_minor is not None:
-        if shipping_fee_minor < 0:
-            raise InvalidInput(field="shipping_fee")
-        shop.shipping_fee_minor = shipping_fee_minor
+    if free_shipping_over_minor != "keep":
+        if free_shipping_over_minor is not None and free_shipping_over_minor < 0:
+            raise InvalidInput(field="free_shipping_over")
+        shop.free_shipping_over_minor = free_shipping_over_minor
     _validate(shop, exclude=("owner", "village"))
-    shop.save(update_fields=["name", "description", "shipping_fee_minor", "updated_at"])
+    shop.save(update_fields=["name", "description", "free_shipping_over_minor", "updated_at"])
     if renamed:
         _reindex_after_commit(shop.products.values_list("pk", flat=True))
     return shop

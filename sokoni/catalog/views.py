@@ -110,8 +110,8 @@ def shop_edit(request: HttpRequest, slug: str) -> HttpResponse:
         initial={
             "name": shop.name,
             "description": shop.description,
-            "shipping_fee": Money(shop.shipping_fee_minor, shop.currency).to_decimal()
-            if shop.shipping_fee_minor
+            "free_shipping_over": Money(shop.free_shipping_over_minor, shop.currency).to_decimal()
+            if shop.free_shipping_over_minor is not None
             else "",
         },
     )
@@ -121,7 +121,7 @@ def shop_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 shop=shop,
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
-                shipping_fee_minor=form.cleaned_data["shipping_fee"],
+                free_shipping_over_minor=form.cleaned_data["free_shipping_over"],
             )
         except DomainError as exc:
             apply_domain_error(form, exc)

@@ -29,3 +29,8 @@ class CollectAtCentre(DomainError):
         "Your parcel waits at the service centre: collecting it there with your pickup code "
         "confirms receipt."
     )
+
+
+class ShipmentMoveNotAllowed(StaleState):
+    code = "logistics.shipment_move_not_allowed"
+    default_message = _("That cannot happen to this parcel now.")

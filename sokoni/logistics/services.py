@@ -31,7 +31,8 @@ from sokoni.logistics.errors import (
     NotForPickup,
 )
 from sokoni.logistics.models import Pickup
-from sokoni.logistics.states import TRANSITIONS, PickupStatus
+from sokoni.logistics.shipments import shipment_follow
+from sokoni.logistics.states import TRANSITIONS, PickupStatus, ShipmentStatus
 from sokoni.logistics.tasks import pickup_return_task
 from sokoni.orders.models import Order
 from sokoni.orders.services.lifecycle import (
@@ -109,6 +110,7 @@ def pickup_check_in(*, order_id: int, operator: User) -> Pickup:
                 **secret,
             )
             notices.send_code(pickup, code)
+            shipment_follow(order_id=order.pk, kind=ShipmentStatus.AT_CENTRE, actor=operator)
             defer(pickup_return_task, pickup.pk, run_after=pickup.collect_by)
     except IntegrityError:  # checked in at the same moment on another screen
         return Pickup.objects.get(order=order)
@@ -152,6 +154,7 @@ def pickup_hand_over(*, order_id: int, operator: User, code: str) -> Pickup:
             raise CodeLocked(until=pickup.locked_until)
         if hmac.compare_digest(pickup.code_digest, _digest(order.pk, pickup.code_salt, typed)):
             _move(pickup, PickupStatus.COLLECTED, by=operator)
+            shipment_follow(order_id=order.pk, kind=ShipmentStatus.DELIVERED, actor=operator)
             if order.status == OrderStatus.SHIPPED:
                 order_collected(order=order, operator=operator)
             elif order.status != OrderStatus.COMPLETED:  # disputed or refunded meanwhile
@@ -187,6 +190,7 @@ def pickup_return(*, pickup_id: int, now: datetime | None = None) -> Pickup | No
         if order is None or order.status != OrderStatus.REFUNDED:
             return pickup
         _move(pickup, PickupStatus.RETURNED, by=None)
+        shipment_follow(order_id=order.pk, kind=ShipmentStatus.RETURNED, actor=None)
         notices.send_returned(pickup)
     return pickup
 

@@ -20,6 +20,7 @@ from sokoni.orders.states import (
     DisputeReason,
     OrderStatus,
 )
+from sokoni.shipping.models import Hub, Zone
 from sokoni.villages.models import ServiceCentre
 
 
@@ -74,6 +75,16 @@ class Checkout(models.Model):
         related_name="checkouts",
         verbose_name=_("pickup at"),
     )
+    # Delivery to an address: the town (hub) it is in, or the country abroad.
+    destination_hub = models.ForeignKey(
+        Hub,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("town"),
+    )
+    destination_country = models.CharField(_("country"), max_length=2, blank=True)
     recipient_name = models.CharField(_("recipient"), max_length=120)
     recipient_phone = models.CharField(_("recipient's phone"), max_length=20)
     reserved_until = models.DateTimeField(_("stock reserved until"))
@@ -135,9 +146,25 @@ class Order(models.Model):
     fx_rate = models.DecimalField(_("exchange rate"), max_digits=24, decimal_places=10)
     fx_source = models.CharField(_("rate source"), max_length=40)
     fx_as_of = models.DateField(_("rate date"))
+    # The delivery quote the order was priced with (legs, carriers, distances, costs) and the
+    # promise it made; ``shipping_cost_minor`` is what the carriers charge, which the shop
+    # pays itself when it offers free delivery (``shipping_minor`` is then 0).
+    quote = models.JSONField(_("delivery quote"), default=dict, blank=True)
+    shipping_cost_minor = models.BigIntegerField(_("delivery cost"), default=0)
+    zone = models.ForeignKey(
+        Zone,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("shipping zone"),
+    )
+    promised_from = models.DateField(_("promised from"), null=True, blank=True)
+    promised_to = models.DateField(_("promised by"), null=True, blank=True)
     tracking_ref = models.CharField(_("tracking reference"), max_length=80, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
     auto_release_at = models.DateTimeField(
         _("money released automatically on"), null=True, blank=True
     )
@@ -167,6 +194,7 @@ class Order(models.Model):
                     released_minor__gte=0,
                     refunded_minor__gte=0,
                     agent_commission_minor__gte=0,
+                    shipping_cost_minor__gte=0,
                 ),
                 name="order_amounts_not_negative",
             ),

@@ -53,6 +53,18 @@ def _shipped_buyer(order: Order, language: str) -> str:
     ) % {"number": order.number, "tracking": order.tracking_ref}
 
 
+def _delivered_buyer(order: Order, language: str) -> str:
+    return _(
+        "Sokoni: order %(number)s was delivered. Confirm you got it, or report a problem "
+        "by %(date)s; after that the seller is paid."
+    ) % {
+        "number": order.number,
+        "date": formats.date_format(
+            timezone.localtime(order.auto_release_at or timezone.now()), "SHORT_DATE_FORMAT"
+        ),
+    }
+
+
 def _released_seller(order: Order, language: str) -> str:
     commission = share(order.commission_minor, order.released_minor, order.total_minor)
     return _("Sokoni: %(amount)s for order %(number)s is now in your wallet.") % {
@@ -141,6 +153,7 @@ NOTICES: dict[str, list[tuple[str, Writer]]] = {
         ("operator", _paid_operator),
     ],
     OrderStatus.SHIPPED: [("buyer", _shipped_buyer), ("operator", _shipped_operator)],
+    OrderStatus.DELIVERED: [("buyer", _delivered_buyer)],
     OrderStatus.COMPLETED: [("seller", _released_seller), ("operator", _released_operator)],
     OrderStatus.SETTLED: [("seller", _released_seller), ("buyer", _refunded_buyer)],
     OrderStatus.REFUNDED: [("buyer", _refunded_buyer), ("operator", _refunded_operator)],

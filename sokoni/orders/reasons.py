@@ -20,6 +20,7 @@ CANCELLED_BY_SELLER: Final = gettext_noop("cancelled by the seller")
 SELLER_AGREED_TO_REFUND: Final = gettext_noop("the seller agreed to refund")
 COLLECTED: Final = gettext_noop("collected at the service centre with the pickup code")
 NOT_COLLECTED: Final = gettext_noop("not collected from the service centre in time")
+RETURNED: Final = gettext_noop("the carrier returned the parcel to the seller undelivered")
 
 KNOWN: Final = frozenset(
     {
@@ -30,12 +31,15 @@ KNOWN: Final = frozenset(
         SELLER_AGREED_TO_REFUND,
         COLLECTED,
         NOT_COLLECTED,
+        RETURNED,
     }
 )
 
 PAID = re.compile(r"^paid: (?P<ref>SK[A-Z0-9]+)$")
 EXTENDED = re.compile(r"^extended by (?P<days>\d+) days$")
 AUTO_RELEASED = re.compile(r"^released automatically (?P<days>\d+) days after shipping$")
+AUTO_RELEASED_DELIVERY = re.compile(r"^released automatically (?P<days>\d+) days after delivery$")
+DELIVERED = re.compile(r"^delivered: (?P<ref>[A-Z0-9-]+)$")
 
 
 def paid(reference: str) -> str:
@@ -50,6 +54,14 @@ def auto_released(days: int) -> str:
     return f"released automatically {days} days after shipping"
 
 
+def auto_released_after_delivery(days: int) -> str:
+    return f"released automatically {days} days after delivery"
+
+
+def delivered(reference: str) -> str:
+    return f"delivered: {reference}"
+
+
 def reason_label(text: str) -> str:
     """The reason in the active language when the system wrote it; else as it was written."""
     if text in KNOWN:
@@ -60,4 +72,8 @@ def reason_label(text: str) -> str:
         return _("release date extended by %(days)s days") % {"days": match["days"]}
     if match := AUTO_RELEASED.match(text):
         return _("released automatically %(days)s days after shipping") % {"days": match["days"]}
+    if match := AUTO_RELEASED_DELIVERY.match(text):
+        return _("released automatically %(days)s days after delivery") % {"days": match["days"]}
+    if match := DELIVERED.match(text):
+        return _("delivered (parcel %(reference)s)") % {"reference": match["ref"]}
     return text

@@ -25,3 +25,18 @@ def on_confirm_receipt(guard: ReceiptGuard) -> None:
 def check_confirm_receipt(order: Order) -> None:
     for guard in _receipt_guards:
         guard(order)
+
+
+# Called in the transaction that marks an order paid (``logistics`` opens its shipment there).
+PaidHandler = Callable[["Order"], None]
+_paid_handlers: list[PaidHandler] = []
+
+
+def on_paid(handler: PaidHandler) -> None:
+    if handler not in _paid_handlers:
+        _paid_handlers.append(handler)
+
+
+def order_was_paid(order: Order) -> None:
+    for handler in _paid_handlers:
+        handler(order)

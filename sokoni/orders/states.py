@@ -13,6 +13,7 @@ class OrderStatus(models.TextChoices):
     PENDING_PAYMENT = "pending_payment", _("Waiting for payment")
     PAID = "paid", _("Paid, money held in escrow")
     SHIPPED = "shipped", _("Shipped, money held until received")
+    DELIVERED = "delivered", _("Delivered, money released soon unless you report a problem")
     COMPLETED = "completed", _("Received, money released to the seller")
     CANCELLED = "cancelled", _("Cancelled before payment")
     REFUNDED = "refunded", _("Refunded to the buyer")
@@ -25,8 +26,15 @@ TRANSITIONS: Final[Mapping[str, frozenset[str]]] = {
     OrderStatus.PAID: frozenset({OrderStatus.SHIPPED, OrderStatus.REFUNDED, OrderStatus.DISPUTED}),
     # Refunded from shipped: a parcel nobody collected from the service centre went back.
     OrderStatus.SHIPPED: frozenset(
-        {OrderStatus.COMPLETED, OrderStatus.DISPUTED, OrderStatus.REFUNDED}
+        {
+            OrderStatus.DELIVERED,
+            OrderStatus.COMPLETED,
+            OrderStatus.DISPUTED,
+            OrderStatus.REFUNDED,
+        }
     ),
+    # Delivered by the carrier: the release window runs from here.
+    OrderStatus.DELIVERED: frozenset({OrderStatus.COMPLETED, OrderStatus.DISPUTED}),
     OrderStatus.DISPUTED: frozenset(
         {OrderStatus.COMPLETED, OrderStatus.REFUNDED, OrderStatus.SETTLED}
     ),
@@ -37,7 +45,12 @@ TRANSITIONS: Final[Mapping[str, frozenset[str]]] = {
 }
 
 # Statuses in which the order's escrow account holds the whole order total.
-HELD: Final = frozenset({OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DISPUTED})
+HELD: Final = frozenset(
+    {OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.DISPUTED}
+)
+# On the way or delivered: the buyer can confirm receipt, extend the window or dispute, and
+# the money is released automatically when the window ends.
+SENT: Final = frozenset({OrderStatus.SHIPPED, OrderStatus.DELIVERED})
 CLOSED: Final = frozenset(
     {OrderStatus.COMPLETED, OrderStatus.CANCELLED, OrderStatus.REFUNDED, OrderStatus.SETTLED}
 )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("cart/add/", cart.cart_add_view, name="cart_add"),
     path("cart/update/", cart.cart_update_view, name="cart_update"),
     path("cart/remove/", cart.cart_remove_view, name="cart_remove"),
+    path("deliver-to/", cart.destination_set, name="destination_set"),
     path("checkout/", checkout.checkout_page, name="checkout"),
     path("checkout/<int:pk>/pay/", checkout.pay_page, name="checkout_pay"),
     path("checkout/<int:pk>/cancel/", checkout.checkout_cancel_view, name="checkout_cancel"),

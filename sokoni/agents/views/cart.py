@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -29,6 +30,7 @@ from sokoni.agents.forms import (
 from sokoni.agents.selectors import Desk
 from sokoni.agents.views.checkouts import start_payment
 from sokoni.agents.views.common import operator_page, visible
+from sokoni.catalog.delivery import shop_quote
 from sokoni.catalog.models import Category, Product, Shop
 from sokoni.catalog.search import product_search
 from sokoni.catalog.selectors import category_choices
@@ -38,7 +40,10 @@ from sokoni.core.text import parse_positive_int
 from sokoni.orders.views.common import safe_next
 from sokoni.payments.fx import FxRateMissing, fx_convert
 from sokoni.payments.states import PaymentMethod
-from sokoni.villages.models import Resident
+from sokoni.shipping.errors import NoRoute
+from sokoni.shipping.promise import promise_label
+from sokoni.shipping.quotes import Destination, Quote
+from sokoni.villages.models import Resident, ServiceCentre
 
 PER_PAGE = 12
 MAX_PAGE = 1000
@@ -57,10 +62,12 @@ class Line:
 
 @dataclass
 class Group:
-    """The lines of one shop: one order, with the shop's delivery fee."""
+    """The lines of one shop: one order and one parcel to the centre, priced by the network."""
 
     shop: Shop
     lines: list[Line] = field(default_factory=list)
+    quote: Quote | None = None
+    no_route: str = ""
 
     @property
     def currency(self) -> str:
@@ -71,8 +78,16 @@ class Group:
         return sum(line.total for line in self.lines)
 
     @property
+    def shipping(self) -> int:
+        return self.quote.price_minor if self.quote else 0
+
+    @property
+    def promise(self) -> str:
+        return promise_label(self.quote.earliest, self.quote.latest) if self.quote else ""
+
+    @property
     def total(self) -> int:
-        return self.subtotal + self.shop.shipping_fee_minor
+        return self.subtotal + self.shipping
 
 
 def _problem(product: Product, quantity: int) -> str:
@@ -85,7 +100,7 @@ def _problem(product: Product, quantity: int) -> str:
     return ""
 
 
-def _groups(cart: dict[int, int]) -> list[Group]:
+def _groups(cart: dict[int, int], centre: ServiceCentre) -> list[Group]:
     products = Product.objects.filter(pk__in=list(cart)).select_related("shop").in_bulk()
     groups: dict[int, Group] = {}
     for product_id, quantity in cart.items():
@@ -94,6 +109,18 @@ def _groups(cart: dict[int, int]) -> list[Group]:
             continue
         group = groups.setdefault(product.shop_id, Group(product.shop))
         group.lines.append(Line(product, quantity, _problem(product, quantity)))
+    destination = Destination(country=centre.village.country, centre_id=centre.pk)
+    now = timezone.now()
+    for group in groups.values():
+        try:
+            group.quote = shop_quote(
+                group.shop,
+                [(line.product, line.quantity) for line in group.lines],
+                destination,
+                now=now,
+            )
+        except NoRoute as error:
+            group.no_route = str(error.message)
     return list(groups.values())
 
 
@@ -131,7 +158,7 @@ def _render(
         per_page=PER_PAGE,
     )
     here = {"q": options.get("q", ""), "category": category_id or ""}
-    groups = _groups(services.assisted_cart(request.session, villager.pk))
+    groups = _groups(services.assisted_cart(request.session, villager.pk), resident.centre)
     currency = selectors.centre_currency(resident.centre)
     form = checkout_form or CheckoutForm(
         initial={"key": new_form_key(), "method": PaymentMethod.CASH}

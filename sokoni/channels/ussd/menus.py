@@ -14,6 +14,7 @@ from typing import Any
 import phonenumbers
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ from sokoni.accounts.services import (
     user_set_preferences,
     villager_register,
 )
+from sokoni.catalog.delivery import shop_quote
 from sokoni.catalog.models import Category
 from sokoni.catalog.services import product_update
 from sokoni.channels.ussd import selectors
@@ -57,6 +59,8 @@ from sokoni.orders.states import DeliveryMethod, OrderStatus
 from sokoni.payments.models import PaymentIntent
 from sokoni.payments.selectors import wallet_balances
 from sokoni.payments.states import PaymentMethod
+from sokoni.shipping.errors import NoRoute
+from sokoni.shipping.quotes import Destination
 from sokoni.villages.selectors import centres_open_in_country
 from sokoni.villages.services import resident_set_centre
 
@@ -337,14 +341,33 @@ class Quantity(Input):
         return Go("buy_pickup", {**ctx.args, "quantity": quantity})
 
 
-def _totals(ctx: Ctx) -> tuple[Any, int, int, int]:
+def _delivery(ctx: Ctx, product: Any, quantity: int) -> int | str:
+    """The delivery price to the villager's centre, or why the network cannot take it."""
+    centre = ctx.centre
+    if centre is None:
+        return _("Choose a service centre.")
+    try:
+        quote = shop_quote(
+            product.shop,
+            [(product, quantity)],
+            Destination(country=centre.village.country, centre_id=centre.pk),
+            now=timezone.now(),
+        )
+    except NoRoute as error:
+        return str(error.message)
+    return quote.price_minor if quote else 0
+
+
+def _totals(ctx: Ctx) -> tuple[Any, int, int | str, int]:
     product = _product(ctx)
     quantity = int(ctx.args.get("quantity", 0))
     if product is None:
         return None, 0, 0, 0
     goods = product.price_minor * quantity
-    delivery = product.shop.shipping_fee_minor
-    return product, goods, delivery, goods + delivery
+    delivery = ctx.once(
+        f"delivery:{product.pk}:{quantity}", lambda: _delivery(ctx, product, quantity)
+    )
+    return product, goods, delivery, goods + (delivery if isinstance(delivery, int) else 0)
 
 
 class PickupChoice(Menu):
@@ -352,6 +375,8 @@ class PickupChoice(Menu):
         product, goods, delivery, total = _totals(ctx)
         if product is None or ctx.centre is None:
             return [_("This product is sold out.")]
+        if isinstance(delivery, str):
+            return [delivery]
         currency = product.currency
         return [
             _("%(quantity)s x %(name)s") % {"quantity": ctx.args["quantity"], "name": product.name},
@@ -365,7 +390,7 @@ class PickupChoice(Menu):
         ]
 
     def choices(self, ctx: Ctx) -> list[tuple[str, str, Step]]:
-        if _product(ctx) is None:
+        if _product(ctx) is None or isinstance(_totals(ctx)[2], str):
             return []
         return [("1", _("Yes, order"), Go("buy_pay", dict(ctx.args)))]
 

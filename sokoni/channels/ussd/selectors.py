@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from sokoni.accounts.models import User
+from sokoni.catalog.delivery import PARCEL_FIELDS, SHOP_FIELDS
 from sokoni.catalog.models import Category, Product, Shop
 from sokoni.logistics.models import Pickup
 from sokoni.logistics.states import PickupStatus
@@ -77,7 +78,8 @@ def products_near(centre: ServiceCentre, category: Category) -> list[Product]:
             "stock",
             "village__name",
             "shop__owner_id",
-            "shop__shipping_fee_minor",
+            *SHOP_FIELDS,
+            *PARCEL_FIELDS,
             "shop__name",
         )
         .order_by("closeness", "price_minor", "pk")[:LIST_LIMIT]
@@ -96,7 +98,8 @@ def product_to_buy(product_id: int, centre: ServiceCentre) -> Product | None:
             "stock",
             "village__name",
             "shop__owner_id",
-            "shop__shipping_fee_minor",
+            *SHOP_FIELDS,
+            *PARCEL_FIELDS,
         )
         .filter(pk=product_id)
         .first()

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from sokoni.accounts.models import User
 from sokoni.accounts.phones import normalize_phone
+from sokoni.catalog.delivery import PARCEL_FIELDS, SHOP_FIELDS, shop_quote
 from sokoni.catalog.models import Product, Shop
 from sokoni.catalog.selectors import commission_bp_for
 from sokoni.core.errors import DomainError, InvalidInput, NotFound
@@ -48,6 +49,7 @@ from sokoni.orders.errors import (
 from sokoni.orders.locks import checkout_qs_for_update, orders_qs_for_update
 from sokoni.orders.models import Checkout, Order, OrderLine
 from sokoni.orders.notices import assisted_checkout_placed
+from sokoni.orders.registry import order_was_paid
 from sokoni.orders.services.cart import MAX_LINES, MAX_QUANTITY, cart_clear_products
 from sokoni.orders.services.escrow import commission_of, hold_lines
 from sokoni.orders.services.lifecycle import order_event, order_move, orders_cancel_pending
@@ -64,6 +66,10 @@ from sokoni.payments.services.intents import (
 )
 from sokoni.payments.states import PaymentMethod, PaymentStatus
 from sokoni.payments.tasks import payment_request_task
+from sokoni.shipping.errors import NoRoute
+from sokoni.shipping.quotes import Destination, Quote
+from sokoni.shipping.selectors import country_has_hubs, hub_open
+from sokoni.villages.countries import COUNTRY_CODES
 from sokoni.villages.models import ServiceCentre
 from sokoni.villages.selectors import CENTRE_FIELDS
 from sokoni.villages.states import VillageStatus
@@ -82,6 +88,16 @@ class Delivery:
     recipient_phone: str
     address: str = ""
     service_centre_id: int | None = None
+    # Delivery to an address: the town it is in (a hub) or, abroad, the country.
+    hub_id: int | None = None
+    country: str = ""
+
+    @property
+    def destination(self) -> Destination:
+        """Where the network takes the parcels (for the quote)."""
+        if self.method == DeliveryMethod.PICKUP:
+            return Destination(country=self.country, centre_id=self.service_centre_id)
+        return Destination(country=self.country, hub_id=self.hub_id)
 
 
 def request_fingerprint(payload: object) -> str:
@@ -139,7 +155,7 @@ def _delivery(delivery: Delivery, centre: ServiceCentre | None = None) -> Delive
     except ValidationError as error:
         raise InvalidInput(error.messages[0], field="recipient_phone") from error
     address = delivery.address.strip()
-    centre_id = None
+    centre_id = hub_id = None
     if delivery.method == DeliveryMethod.ADDRESS:
         if not address or len(address) > 500:
             raise InvalidInput(_("Enter the delivery address."), field="address")
@@ -147,11 +163,13 @@ def _delivery(delivery: Delivery, centre: ServiceCentre | None = None) -> Delive
             validate_no_control_characters(address.replace("\n", " ").replace("\r", " "))
         except ValidationError as error:
             raise InvalidInput(error.messages[0], field="address") from error
+        hub_id, country = _town(delivery)
     else:
         wanted = delivery.service_centre_id
         if centre is None or centre.pk != wanted or not centre.is_active:
             centre = active_centre(wanted)
         centre_id = centre.pk
+        country = centre.village.country
         address = ""
     return Delivery(
         method=delivery.method,
@@ -159,7 +177,24 @@ def _delivery(delivery: Delivery, centre: ServiceCentre | None = None) -> Delive
         recipient_phone=phone,
         address=address,
         service_centre_id=centre_id,
+        hub_id=hub_id,
+        country=country,
     )
+
+
+def _town(delivery: Delivery) -> tuple[int | None, str]:
+    """The hub of the town an address is in, or the country abroad that has no hub."""
+    if delivery.hub_id is not None:
+        hub = hub_open(delivery.hub_id)
+        if hub is None:
+            raise InvalidInput(_("Choose the town to deliver to."), field="town")
+        return hub.pk, hub.country
+    country = (delivery.country or "").upper()
+    if country not in COUNTRY_CODES:
+        raise InvalidInput(_("Choose the town or the country to deliver to."), field="town")
+    if country_has_hubs(country):
+        raise InvalidInput(_("Choose the town to deliver to."), field="town")
+    return None, country
 
 
 def checkout_place(
@@ -218,9 +253,18 @@ def checkout_place_or_replay(
     if placed_by is not None:
         _check_assisted(placed_by, buyer, clean)
     products = _buyable(buyer, wanted)
+    quotes = _quotes(products, wanted, clean)
     try:
         placed = _place(
-            buyer, wanted, products, currency, clean, idempotency_key, request_hash, placed_by
+            buyer,
+            wanted,
+            products,
+            quotes,
+            currency,
+            clean,
+            idempotency_key,
+            request_hash,
+            placed_by,
         )
     except IntegrityError:
         if not idempotency_key:
@@ -281,9 +325,29 @@ BUY_FIELDS = (
     "category_id",
     "shop__owner_id",
     "shop__name",
-    "shop__currency",
-    "shop__shipping_fee_minor",
+    *PARCEL_FIELDS,
+    *SHOP_FIELDS,
 )
+
+
+def _quotes(
+    products: dict[int, Product], wanted: dict[int, int], delivery: Delivery
+) -> dict[int, Quote | None]:
+    """Each shop's delivery quote, read before anything is reserved: a parcel the network
+    cannot take refuses the checkout with nothing changed."""
+    by_shop: dict[int, list[tuple[Product, int]]] = defaultdict(list)
+    for product_id in sorted(wanted):
+        product = products[product_id]
+        by_shop[product.shop_id].append((product, wanted[product_id]))
+    now = timezone.now()
+    destination = delivery.destination
+    try:
+        return {
+            shop_id: shop_quote(items[0][0].shop, items, destination, now=now)
+            for shop_id, items in by_shop.items()
+        }
+    except NoRoute as error:
+        raise NoRoute(error.message, field="delivery") from error
 
 
 @transaction.atomic
@@ -291,6 +355,7 @@ def _place(
     buyer: User,
     wanted: dict[int, int],
     products: dict[int, Product],
+    quotes: dict[int, Quote | None],
     currency: str,
     delivery: Delivery,
     idempotency_key: str,
@@ -311,6 +376,8 @@ def _place(
         delivery_method=delivery.method,
         address=delivery.address,
         service_centre_id=delivery.service_centre_id,
+        destination_hub_id=delivery.hub_id,
+        destination_country=delivery.country,
         recipient_name=delivery.recipient_name,
         recipient_phone=delivery.recipient_phone,
         reserved_until=reserved_until,
@@ -320,7 +387,8 @@ def _place(
         agent_commission_bp=settings.AGENT_COMMISSION_BP if placed_by else 0,
     )
     orders = [
-        _order_for_shop(checkout, by_shop[shop_id], wanted, buyer) for shop_id in sorted(by_shop)
+        _order_for_shop(checkout, by_shop[shop_id], wanted, buyer, quotes[shop_id])
+        for shop_id in sorted(by_shop)
     ]
     total = sum(order.pay_total_minor for order in orders)
     if total <= 0:
@@ -358,7 +426,11 @@ def not_enough_stock(product: Product) -> NotEnoughStock:
 
 
 def _order_for_shop(
-    checkout: Checkout, products: list[Product], wanted: dict[int, int], buyer: User
+    checkout: Checkout,
+    products: list[Product],
+    wanted: dict[int, int],
+    buyer: User,
+    quote: Quote | None,
 ) -> Order:
     shop: Shop = products[0].shop
     lines = []
@@ -379,7 +451,7 @@ def _order_for_shop(
             )
         )
     subtotal = sum(line.line_total_minor for line in lines)
-    shipping = shop.shipping_fee_minor
+    shipping = quote.price_minor if quote else 0
     conversion = fx_convert(Money(subtotal + shipping, shop.currency), checkout.currency)
     if conversion.money.minor <= 0 < subtotal + shipping:
         # Less than half a minor unit of the buyer's currency: it would be paid with nothing.
@@ -404,6 +476,11 @@ def _order_for_shop(
         fx_rate=conversion.rate,
         fx_source=conversion.source,
         fx_as_of=conversion.as_of,
+        quote=quote.as_json() if quote else {},
+        shipping_cost_minor=quote.cost_minor if quote else 0,
+        zone_id=quote.zone_id if quote else None,
+        promised_from=quote.earliest if quote else None,
+        promised_to=quote.latest if quote else None,
     )
     for line in lines:
         line.order = order
@@ -545,6 +622,7 @@ def checkout_apply_payment(intent: PaymentIntent) -> bool:
             reason=reasons.paid(intent.reference),
             paid_at=now,
         )
+        order_was_paid(order)
     return True
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from sokoni.orders.models import Checkout, Order
 from sokoni.orders.services.checkout import checkout_expire
 from sokoni.orders.services.lifecycle import order_auto_release
-from sokoni.orders.states import OrderStatus
+from sokoni.orders.states import SENT, OrderStatus
 
 
 def orders_run_due(now: datetime | None = None) -> tuple[int, int]:
@@ -26,7 +26,7 @@ def orders_run_due(now: datetime | None = None) -> tuple[int, int]:
     for checkout_id in list(checkouts):
         checkout_expire(checkout_id=checkout_id, now=moment)
         expired += 1
-    due = Order.objects.filter(status=OrderStatus.SHIPPED, auto_release_at__lte=moment).values_list(
+    due = Order.objects.filter(status__in=SENT, auto_release_at__lte=moment).values_list(
         "pk", flat=True
     )
     released = 0

@@ -28,6 +28,7 @@ from sokoni.orders.notices import order_moved
 from sokoni.orders.registry import check_confirm_receipt
 from sokoni.orders.services.escrow import agent_share, settle
 from sokoni.orders.states import (
+    SENT,
     TRANSITIONS,
     DisputeDecision,
     DisputeReason,
@@ -181,16 +182,21 @@ def order_cancel(*, order: Order, actor: User, reason: str = "") -> Order:
 
 @transaction.atomic
 def order_ship(*, order: Order, actor: User, tracking_ref: str) -> Order:
-    """The seller sent the parcel: record the tracking reference and start the release clock."""
+    """The seller sent the parcel by their own means: record the tracking reference and start
+    the backstop clock (released ESCROW_UNDELIVERED_RELEASE_DAYS after shipping unless the
+    carrier records the delivery first, which starts the shorter window)."""
     _as_seller(order, actor)
     tracking = " ".join(tracking_ref.split())
     if not tracking or len(tracking) > 80:
         raise InvalidInput(
             _("Enter the tracking reference (up to 80 characters)."), field="tracking_ref"
         )
-    order = _locked(order)
+    return _ship(_locked(order), actor=actor, tracking=tracking)
+
+
+def _ship(order: Order, *, actor: User | None, tracking: str) -> Order:
     now = timezone.now()
-    release_at = now + timedelta(days=settings.ESCROW_AUTO_RELEASE_DAYS)
+    release_at = now + timedelta(days=settings.ESCROW_UNDELIVERED_RELEASE_DAYS)
     order_move(
         order,
         OrderStatus.SHIPPED,
@@ -205,11 +211,44 @@ def order_ship(*, order: Order, actor: User, tracking_ref: str) -> Order:
 
 
 @transaction.atomic
+def order_picked_up(*, order_id: int, actor: User | None, tracking_ref: str) -> Order | None:
+    """A carrier collected the parcel (its scan was checked by the caller): a paid order is
+    shipped, with the shipment's code as its tracking reference. Anything else is left as is
+    (the seller may have marked it sent already; a disputed order stays disputed)."""
+    order = orders_qs_for_update(pk=order_id).first()
+    if order is None or order.status != OrderStatus.PAID:
+        return order
+    return _ship(order, actor=actor, tracking=tracking_ref[:80])
+
+
+@transaction.atomic
+def order_delivered(*, order_id: int, actor: User | None, reference: str) -> Order | None:
+    """The carrier delivered the parcel: the release window (ESCROW_AUTO_RELEASE_DAYS, plus any
+    extension the buyer already took) starts now. Only a shipped order moves; a disputed one
+    stays frozen for staff."""
+    order = orders_qs_for_update(pk=order_id).first()
+    if order is None or order.status != OrderStatus.SHIPPED:
+        return order
+    now = timezone.now()
+    release_at = now + timedelta(days=settings.ESCROW_AUTO_RELEASE_DAYS + order.extended_days)
+    order_move(
+        order,
+        OrderStatus.DELIVERED,
+        actor=actor,
+        reason=reasons.delivered(reference),
+        delivered_at=now,
+        auto_release_at=release_at,
+    )
+    defer(order_auto_release_task, order.pk, run_after=release_at)
+    return order
+
+
+@transaction.atomic
 def order_confirm_receipt(*, order: Order, actor: User) -> Order:
     """The buyer has the goods: release the escrow to the seller, less the commission."""
     _as_buyer(order, actor)
     order = _locked(order)
-    if order.status != OrderStatus.SHIPPED:
+    if order.status not in SENT:
         raise TransitionNotAllowed(order_id=order.pk, from_status=order.status)
     check_confirm_receipt(order)
     return _release(order, actor=actor, reason=reasons.RECEIVED, key=f"order:{order.pk}:release")
@@ -259,16 +298,26 @@ def order_refund_uncollected(*, order_id: int) -> Order | None:
 
 
 @transaction.atomic
+def order_refund_returned(*, order_id: int) -> Order | None:
+    """The carrier brought the parcel back to the seller undelivered (refused, never found):
+    the buyer is refunded in full. Only a shipped order is refunded."""
+    order = orders_qs_for_update(pk=order_id).first()
+    if order is None or order.status != OrderStatus.SHIPPED:
+        return order
+    return _refund(order, actor=None, reason=reasons.RETURNED)
+
+
+@transaction.atomic
 def order_extend(*, order: Order, actor: User, days: int) -> Order:
     """The buyer needs more time before the automatic release: once, by 3, 5, 7 or 10 days."""
     _as_buyer(order, actor)
     if days not in settings.ESCROW_EXTENSION_DAYS:
         raise InvalidInput(_("Choose 3, 5, 7 or 10 days."), field="days")
     order = _locked(order)
-    if order.status != OrderStatus.SHIPPED or order.auto_release_at is None:
+    if order.status not in SENT or order.auto_release_at is None:
         raise TransitionNotAllowed(order_id=order.pk, from_status=order.status)
     new_time = order.auto_release_at + timedelta(days=days)
-    moved = Order.objects.filter(pk=order.pk, status=OrderStatus.SHIPPED, extended_days=0).update(
+    moved = Order.objects.filter(pk=order.pk, status=order.status, extended_days=0).update(
         extended_days=days, auto_release_at=new_time
     )
     if moved != 1:
@@ -385,19 +434,28 @@ def _decide(order: Order, actor: User, decision: str, buyer_share: int | None, n
 
 @transaction.atomic
 def order_auto_release(*, order_id: int, now: datetime | None = None) -> Order | None:
-    """Release a shipped order's escrow once its release date has passed. Idempotent.
+    """Release a shipped or delivered order's escrow once its release date has passed.
+    Idempotent.
 
     A disputed order is not released (the dispute froze the clock); an extended one waits for
     its new date (the extension enqueued its own task).
     """
     order = orders_qs_for_update(pk=order_id).first()
-    if order is None or order.status != OrderStatus.SHIPPED or order.auto_release_at is None:
+    if order is None or order.status not in SENT or order.auto_release_at is None:
         return order
     if (now or timezone.now()) < order.auto_release_at:
         return order
+    if order.status == OrderStatus.DELIVERED:
+        reason = reasons.auto_released_after_delivery(
+            settings.ESCROW_AUTO_RELEASE_DAYS + order.extended_days
+        )
+    else:
+        reason = reasons.auto_released(
+            settings.ESCROW_UNDELIVERED_RELEASE_DAYS + order.extended_days
+        )
     return _release(
         order,
         actor=None,
-        reason=reasons.auto_released(settings.ESCROW_AUTO_RELEASE_DAYS + order.extended_days),
+        reason=reason,
         key=f"order:{order.pk}:release",
     )

@@ -20,6 +20,7 @@ from sokoni.orders.services.checkout import Delivery, checkout_pay, checkout_pla
 from sokoni.orders.services.lifecycle import order_ship
 from sokoni.orders.states import DeliveryMethod
 from sokoni.payments.states import PaymentMethod
+from sokoni.shipping.tests.factories import test_hub
 
 PAYS = "+254712345678"  # the sandbox pays
 DECLINES = "+254712340000"  # the sandbox declines
@@ -34,6 +35,10 @@ def delivery(**overrides) -> Delivery:
         "address": "Box 12, Othaya",
     }
     values.update(overrides)
+    if values["method"] == DeliveryMethod.ADDRESS and "hub_id" not in values and not values.get(
+        "country"
+    ):
+        values["hub_id"] = test_hub("KE").pk  # an address in the Kenyan test hub's town
     return Delivery(**values)
 
 

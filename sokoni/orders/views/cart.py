@@ -13,13 +13,16 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sokoni.accounts.models import User
+from sokoni.catalog.delivery import shop_quote
 from sokoni.catalog.models import Product, Shop
 from sokoni.core.errors import DomainError
 from sokoni.orders import selectors
+from sokoni.orders.destinations import destination_chosen, destination_remember
 from sokoni.orders.errors import InvalidQuantity, UnknownProduct
 from sokoni.orders.forms import CartLineForm, CartRemoveForm
 from sokoni.orders.services.cart import (
@@ -30,6 +33,10 @@ from sokoni.orders.services.cart import (
     session_cart_remove,
 )
 from sokoni.orders.views.common import safe_next
+from sokoni.shipping.errors import NoRoute
+from sokoni.shipping.promise import promise_label
+from sokoni.shipping.quotes import Destination, Quote
+from sokoni.shipping.selectors import destination_choices
 
 
 @dataclass
@@ -45,10 +52,12 @@ class CartLine:
 
 @dataclass
 class CartGroup:
-    """The lines of one shop: they become one order, with the shop's delivery fee."""
+    """The lines of one shop: they become one order and one parcel, priced by the network."""
 
     shop: Shop
     lines: list[CartLine] = field(default_factory=list)
+    quote: Quote | None = None
+    no_route: str = ""
 
     @property
     def currency(self) -> str:
@@ -60,7 +69,25 @@ class CartGroup:
 
     @property
     def shipping(self) -> int:
-        return self.shop.shipping_fee_minor
+        return self.quote.price_minor if self.quote else 0
+
+    @property
+    def promise(self) -> str:
+        return promise_label(self.quote.earliest, self.quote.latest) if self.quote else ""
+
+    def price_delivery(self, destination: Destination | None) -> None:
+        """Quote this shop's parcel to ``destination`` (a refusal is kept to show)."""
+        if destination is None:
+            return
+        try:
+            self.quote = shop_quote(
+                self.shop,
+                [(line.product, line.quantity) for line in self.lines],
+                destination,
+                now=timezone.now(),
+            )
+        except NoRoute as error:
+            self.no_route = str(error.message)
 
     @property
     def total(self) -> int:
@@ -106,14 +133,28 @@ def cart_groups(lines: list[CartLine]) -> list[CartGroup]:
 @require_http_methods(["GET", "HEAD"])
 def cart_page(request: HttpRequest) -> HttpResponse:
     groups = cart_groups(cart_lines(request))
+    choice = destination_chosen(request, groups[0].shop if groups else None)
+    for group in groups:
+        group.price_delivery(choice.destination if choice else None)
     return render(
         request,
         "orders/cart.html",
         {
             "groups": groups,
+            "deliver_to": choice,
+            "places": destination_choices(),
             "has_problems": any(line.problem for group in groups for line in group.lines),
         },
     )
+
+
+@require_POST
+def destination_set(request: HttpRequest) -> HttpResponseRedirect:
+    """Remember where to deliver, for the prices and dates on the product and cart pages."""
+    choice = destination_remember(request, str(request.POST.get("deliver_to", "")))
+    if choice is None:
+        messages.error(request, _("Choose a town, a country or a service centre from the list."))
+    return HttpResponseRedirect(safe_next(request, reverse("orders:cart")))
 
 
 def _put(request: HttpRequest, product_id: int, quantity: int, *, replace: bool) -> str:

@@ -42,6 +42,15 @@ class VillageFactory(factory.django.DjangoModelFactory):
         suspended = factory.Trait(status=VillageStatus.SUSPENDED)
 
     @factory.post_generation
+    def hub(obj, create, extracted, **kwargs):  # noqa: N805
+        """Served by its country's (free) test hub, unless ``hub=False`` or another hub."""
+        if not create or extracted is False:
+            return
+        from sokoni.shipping.tests.factories import serve
+
+        serve(obj, extracted or None)
+
+    @factory.post_generation
     def admins(obj, create, extracted, **kwargs):  # noqa: N805
         """Approved villages are administered by their applicant, as village_approve does."""
         if not create:

@@ -14,15 +14,22 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from sokoni.catalog import selectors
+from sokoni.catalog.delivery import shop_quote
 from sokoni.catalog.models import Product, ProductImage
 from sokoni.core.errors import NotFound
 from sokoni.core.images import SIZES, photo_url
 from sokoni.core.text import parse_positive_int
+from sokoni.orders.destinations import Choice, destination_chosen
+from sokoni.shipping.errors import NoRoute
+from sokoni.shipping.promise import promise_label
+from sokoni.shipping.quotes import Quote
+from sokoni.shipping.selectors import Place, destination_choices
 
 PER_PAGE: Final = 24
 # Deep offsets are slow and nobody reads page 400 of a category; search narrows instead.
@@ -144,6 +151,32 @@ def _picture(image: ProductImage, fallback_alt: str) -> Picture:
 
 
 @require_GET
+@dataclass(frozen=True)
+class DeliveryOffer:
+    """The price and dates of delivering one unit to where the visitor wants it."""
+
+    choice: Choice | None
+    places: list[Place]
+    quote: Quote | None = None
+    no_route: str = ""
+
+    @property
+    def promise(self) -> str:
+        return promise_label(self.quote.earliest, self.quote.latest) if self.quote else ""
+
+
+def _delivery(request: HttpRequest, product: Product) -> DeliveryOffer:
+    choice = destination_chosen(request, product.shop)
+    places = destination_choices()
+    if choice is None:
+        return DeliveryOffer(choice, places)
+    try:
+        quote = shop_quote(product.shop, [(product, 1)], choice.destination, now=timezone.now())
+    except NoRoute as error:
+        return DeliveryOffer(choice, places, no_route=str(error.message))
+    return DeliveryOffer(choice, places, quote)
+
+
 def product_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     try:
         product = selectors.product_get_public(pk)
@@ -158,6 +191,7 @@ def product_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
         request,
         "web/product_detail.html",
         {
+            "delivery": _delivery(request, product) if product.ships else None,
             "product": product,
             "shop": product.shop,
             "village": product.village,
