@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sokoni.logistics.routing import (  # noqa: E402 - after the path is set
+from sokoni.logistics.routing import (
     Depot,
     Parcel,
     Plan,
@@ -75,7 +75,7 @@ def scenario(
     centre_stops: list[Stop] = []
     activity: list[float] = []
     for number in range(1, villages + 1):
-        bearing, weight = rng.choices(valleys, weights=[w for _, w in valleys])[0]
+        bearing, _share = rng.choices(valleys, weights=[w for _, w in valleys])[0]
         while True:
             along = rng.uniform(5, 38)
             lat, lon = _offset(HUB.lat, HUB.lon, bearing + rng.gauss(0, 6), along)
@@ -178,6 +178,7 @@ def figures(plan: Plan, parcel_count: int) -> dict[str, object]:
         "unplanned": len(plan.unplanned),
         "unplanned_by_reason": dict(sorted(reasons.items())),
         "solve_seconds": round(plan.solve_seconds, 2),
+        "model_nodes": plan.model_nodes,
         "route_km": [round(route.km, 1) for route in plan.routes],
         "route_hours": [round(route.minutes / 60, 1) for route in plan.routes],
     }
@@ -223,12 +224,13 @@ def main() -> int:
             for route in plan.routes
         )
     )
-    reasons = ", ".join(f"{code} {n}" for code, n in result["unplanned_by_reason"].items())  # type: ignore[attr-defined]
+    by_reason = Counter(str(entry.code) for entry in plan.unplanned)
+    reasons = ", ".join(f"{code} {n}" for code, n in sorted(by_reason.items()))
     print(
         f"parcels planned {result['planned']}, unplanned {result['unplanned']}"
         + (f" ({reasons})" if reasons else "")
     )
-    print(f"solve time   {plan.solve_seconds:8.2f} s")
+    print(f"solve time   {plan.solve_seconds:8.2f} s ({plan.model_nodes} nodes in the model)")
 
     misses = []
     if plan.saving_percent < SAVING_TARGET:

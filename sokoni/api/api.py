@@ -40,6 +40,7 @@ from sokoni.api.schemas import (
     VillageOut,
     VillagePageOut,
 )
+from sokoni.api.shipping import router as shipping_router
 from sokoni.catalog.models import Category, Product
 from sokoni.catalog.search import product_search
 from sokoni.catalog.selectors import product_get_public
@@ -101,6 +102,8 @@ STATUS_BY_CODE: Final[dict[str, int]] = {
     "payments.unknown_payment": 404,
     "payments.declined": 402,
     "payments.provider_unavailable": 503,
+    "shipping.no_route": 422,
+    "logistics.shipment_move_not_allowed": 409,
 }
 
 
@@ -298,6 +301,8 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 # The cart, checkout, orders and wallet (issue 3), all behind a bearer token.
 api.add_router("", orders_router, auth=bearer)
+# Delivery destinations and quotes (issue 5), public like the catalogue.
+api.add_router("", shipping_router)
 
 # Last (routers answer in the order they were added): any other path under /api/v1/ is a
 # JSON 404, not the site's HTML page.

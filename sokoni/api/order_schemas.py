@@ -94,6 +94,15 @@ class DeliveryIn(Schema):
     method: Literal["address", "pickup"]
     address: str = Field("", max_length=500, description="Required for delivery to an address.")
     service_centre_id: Id | None = Field(None, description="Required for pickup.")
+    town_id: Id | None = Field(
+        None,
+        description="Delivery to an address: the town it is in (GET /shipping/destinations).",
+    )
+    country: str | None = Field(
+        None,
+        max_length=2,
+        description="Delivery to an address abroad, in a country with no town listed.",
+    )
     recipient_name: str = Field(max_length=120)
     recipient_phone: str = Field(max_length=32, description="Any usual form; stored in E.164.")
 
@@ -150,6 +159,8 @@ class CentreOut(Schema):
 class DeliveryOut(Schema):
     method: str
     address: str
+    town_id: int | None
+    country: str
     service_centre: CentreOut | None
     recipient_name: str
     recipient_phone: str
@@ -182,6 +193,8 @@ class OrderOut(Schema):
     )
     fx: FxOut
     tracking_ref: str
+    promised_from: date | None = Field(description="The delivery promise made at checkout.")
+    promised_to: date | None
     auto_release_at: datetime | None = Field(
         description="When the money goes to the seller unless the buyer acts first."
     )

@@ -71,7 +71,7 @@ from sokoni.orders.services.lifecycle import (
     order_extend,
     order_ship,
 )
-from sokoni.orders.states import DeliveryMethod, OrderStatus
+from sokoni.orders.states import SENT, DeliveryMethod, OrderStatus
 from sokoni.orders.templatetags.orders_tags import movement_label
 from sokoni.payments.models import PaymentIntent, Payout
 from sokoni.payments.selectors import payouts_for, wallet_balances, wallet_movements
@@ -135,7 +135,7 @@ def _escrow_state(order: Order) -> str:
         return _(
             "%(amount)s is held by Sokoni. The seller is paid only after the buyer has the goods."
         ) % {"amount": held}
-    if status == OrderStatus.SHIPPED:
+    if status in SENT:
         return _(
             "%(amount)s is held by Sokoni until the buyer confirms receipt, or until %(day)s, "
             "when it goes to the seller automatically."
@@ -163,9 +163,9 @@ def _allowed_actions(order: Order, user: User) -> list[str]:
             action
             for action, allowed in (
                 ("cancel", status in (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID)),
-                ("confirm-receipt", status == OrderStatus.SHIPPED),
-                ("extend", status == OrderStatus.SHIPPED and order.extended_days == 0),
-                ("dispute", status in (OrderStatus.PAID, OrderStatus.SHIPPED)),
+                ("confirm-receipt", status in SENT),
+                ("extend", status in SENT and order.extended_days == 0),
+                ("dispute", status in (OrderStatus.PAID, *SENT)),
             )
             if allowed
         ]
@@ -216,11 +216,15 @@ def _order(order: Order, user: User) -> dict[str, Any]:
             "as_of": order.fx_as_of,
         },
         "tracking_ref": order.tracking_ref,
+        "promised_from": order.promised_from,
+        "promised_to": order.promised_to,
         "auto_release_at": order.auto_release_at,
         "extended_days": order.extended_days,
         "delivery": {
             "method": checkout.delivery_method,
             "address": checkout.address,
+            "town_id": checkout.destination_hub_id,
+            "country": checkout.destination_country,
             "service_centre": (
                 {"id": centre.pk, "name": centre.name, "address": centre.address}
                 if centre is not None
@@ -379,6 +383,8 @@ def _delivery(delivery: DeliveryIn) -> Delivery:
         recipient_phone=delivery.recipient_phone,
         address=delivery.address,
         service_centre_id=delivery.service_centre_id,
+        hub_id=delivery.town_id,
+        country=(delivery.country or "").upper(),
     )
 
 

@@ -11,12 +11,21 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from sokoni.catalog.selectors import category_choices
-from sokoni.catalog.services import MAX_PHOTOS, MAX_PRICE_MINOR, MAX_STOCK
+from sokoni.catalog.services import (
+    HS_CODE,
+    MAX_PHOTOS,
+    MAX_PRICE_MINOR,
+    MAX_SIDE_CM,
+    MAX_STOCK,
+    MAX_WEIGHT_G,
+    normalize_hs_code,
+)
 from sokoni.catalog.states import CertificationKind, ProductKind, Unit
 from sokoni.core.errors import DomainError
 from sokoni.core.forms import PhotosField
 from sokoni.core.money import InvalidAmount, Money, currency_exponent
 from sokoni.core.text import validate_no_control_characters
+from sokoni.villages.countries import country_choices
 from sokoni.villages.models import Village
 from sokoni.villages.selectors import village_list_public
 
@@ -148,6 +157,42 @@ class ProductForm(forms.Form):
         help_text=_("Produce is sold by kg, g, litre, dozen or bundle."),
     )
     stock = forms.IntegerField(label=_("In stock"), min_value=0, max_value=MAX_STOCK, initial=0)
+    weight_g = forms.IntegerField(
+        label=_("Weight of one unit, packed (g)"),
+        min_value=1,
+        max_value=MAX_WEIGHT_G,
+        required=False,
+        initial=500,
+        help_text=_("With its packaging, in grams (1 kg = 1000 g). Delivery is priced on it."),
+    )
+    length_cm = forms.IntegerField(
+        label=_("Packed length (cm)"), min_value=0, max_value=MAX_SIDE_CM, required=False
+    )
+    width_cm = forms.IntegerField(
+        label=_("Packed width (cm)"), min_value=0, max_value=MAX_SIDE_CM, required=False
+    )
+    height_cm = forms.IntegerField(
+        label=_("Packed height (cm)"),
+        min_value=0,
+        max_value=MAX_SIDE_CM,
+        required=False,
+        help_text=_("0 if you do not know: delivery then estimates the size from the weight."),
+    )
+    hs_code = forms.CharField(
+        label=_("HS code"),
+        max_length=16,
+        required=False,
+        help_text=_(
+            "Needed to sell abroad: the customs code of the goods, 6 to 10 digits, e.g. "
+            "0901.11 for coffee beans. Your country's customs tariff lists them."
+        ),
+    )
+    origin_country = forms.ChoiceField(
+        label=_("Country of origin"),
+        required=False,
+        choices=(),
+        help_text=_("Where the goods were made or grown, for customs."),
+    )
     photos = PhotosField(max_photos=MAX_PHOTOS)
     photo_alt = forms.CharField(
         label=_("What the photos show"),
@@ -169,9 +214,19 @@ class ProductForm(forms.Form):
             "example": example,
         }
         self.fields["price"].widget.attrs.update({"inputmode": "decimal"})
+        origin_field = self.fields["origin_country"]
+        assert isinstance(origin_field, forms.ChoiceField)  # noqa: S101 - declared above
+        origin_field.choices = [("", _("The shop's country")), *country_choices()]
+        self.fields["hs_code"].widget.attrs.update({"inputmode": "decimal"})
 
     def clean_price(self) -> int:
         return parse_price(self.cleaned_data["price"], self.currency)
+
+    def clean_hs_code(self) -> str:
+        code = normalize_hs_code(self.cleaned_data.get("hs_code"))
+        if code and not HS_CODE.fullmatch(code):
+            raise ValidationError(_("An HS code has 6 to 10 digits, e.g. 0901.11."), code="hs_code")
+        return code
 
 
 class CertificationForm(forms.Form):

@@ -7,6 +7,7 @@ update, so two staff members acting at once cannot both win.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final, Literal
@@ -18,6 +19,7 @@ from django.db.models import Max, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from sokoni.catalog import search
 from sokoni.catalog.category_tree import TREE, Node, walk
@@ -57,12 +59,17 @@ from sokoni.catalog.states import (
 from sokoni.core.errors import InvalidInput, NotFound, StaleState
 from sokoni.core.images import delete_photo, store_photo
 from sokoni.core.money import is_known_currency
+from sokoni.villages.countries import COUNTRY_CODES
 from sokoni.villages.models import Village
 from sokoni.villages.states import VillageStatus
 
 MAX_PRICE_MINOR: Final = 10**12
 MAX_STOCK: Final = 1_000_000
 MAX_PHOTOS: Final = 8
+# One unit as packed: 1 g to 1,000 kg, each side up to 5 m (0: not known).
+MAX_WEIGHT_G: Final = 1_000_000
+MAX_SIDE_CM: Final = 500
+HS_CODE: Final = re.compile(r"\d{6,10}")
 # Slugs that would clash with the seller area's own URLs (/seller/shops/new/).
 RESERVED_SHOP_SLUGS: Final = frozenset({"new", "edit"})
 
@@ -113,6 +120,15 @@ def _unique_slug(text: str, taken: Callable[[str], bool], *, fallback: str, max_
 
 def _text(value: str | None) -> str:
     return (value or "").strip()
+
+
+def normalize_hs_code(value: str | None) -> str:
+    """An HS code as sellers copy it from a tariff (``0901.11``, ``0901 11``) in digits only."""
+    return "".join(ch for ch in _text(value) if ch not in " .-")
+
+
+def _whole(value: object, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
 # -- shops -------------------------------------------------------------------------------------
@@ -247,6 +263,15 @@ def _check_product(product: Product) -> None:
     stock = product.stock
     if not isinstance(stock, int) or isinstance(stock, bool) or not 0 <= stock <= MAX_STOCK:
         raise InvalidStock(field="stock")
+    if not _whole(product.weight_g, 1, MAX_WEIGHT_G):
+        raise InvalidInput(_("Enter a weight from 1 g to 1,000 kg (1000000 g)."), field="weight_g")
+    for side in ("length_cm", "width_cm", "height_cm"):
+        if not _whole(getattr(product, side), 0, MAX_SIDE_CM):
+            raise InvalidInput(_("Enter a size from 0 to 500 cm (0 if not known)."), field=side)
+    if product.hs_code and not HS_CODE.fullmatch(product.hs_code):
+        raise InvalidInput(_("An HS code has 6 to 10 digits, e.g. 0901.11."), field="hs_code")
+    if product.origin_country and product.origin_country not in COUNTRY_CODES:
+        raise InvalidInput(_("Choose a country from the list."), field="origin_country")
     _validate(product, exclude=("shop", "village", "category", "slug", "price_minor", "stock"))
 
 
@@ -312,11 +337,20 @@ def product_create(
     unit: str = Unit.PIECE,
     photos: Sequence[bytes] = (),
     photo_alt: str = "",
+    weight_g: int | None = None,
+    length_cm: int | None = None,
+    width_cm: int | None = None,
+    height_cm: int | None = None,
+    hs_code: str = "",
+    origin_country: str = "",
 ) -> Product:
     """Add an unpublished product to a shop, priced in the shop's currency, sold from its village.
 
-    Produce must be sold by weight or volume. Photos, when given, are stored last; a bad one
-    refuses the whole product and leaves nothing behind.
+    Produce must be sold by weight or volume. One unit's packed weight (1 g to 1,000 kg, 500 g
+    when not given) and size (0 to 500 cm a side, 0 when not known) price its delivery; the HS
+    code (6 to 10 digits) and country of origin (ISO, blank: the shop's) are what customs read
+    when it goes abroad. Photos, when given, are stored last; a bad one refuses the whole
+    product and leaves nothing behind.
     """
     product = Product(
         shop=shop,
@@ -329,8 +363,18 @@ def product_create(
         price_minor=price_minor,
         stock=stock,
         unit=unit,
+        hs_code=normalize_hs_code(hs_code),
+        origin_country=_text(origin_country).upper(),
         is_published=False,
     )
+    for name, value in (
+        ("weight_g", weight_g),
+        ("length_cm", length_cm),
+        ("width_cm", width_cm),
+        ("height_cm", height_cm),
+    ):
+        if value is not None:
+            setattr(product, name, value)
     _check_product(product)
     product.slug = _product_slug(product)
     product.save()
@@ -352,8 +396,17 @@ def product_update(
     unit: str | None = None,
     photos: Sequence[bytes] = (),
     photo_alt: str = "",
+    weight_g: int | None = None,
+    length_cm: int | None = None,
+    width_cm: int | None = None,
+    height_cm: int | None = None,
+    hs_code: str | None = None,
+    origin_country: str | None = None,
 ) -> Product:
     """Change a product's details (None leaves a field as it is) and add any new photos.
+
+    Weight, size, HS code and country of origin are checked as in ``product_create``; an empty
+    HS code or country clears it.
 
     A published product keeps a price above zero: setting it to zero is refused. The row is
     locked and, unless the stock is being set, its stock re-read: a checkout may have reserved
@@ -376,6 +429,18 @@ def product_update(
         product.stock = stock
     if unit is not None:
         product.unit = unit
+    for name, value in (
+        ("weight_g", weight_g),
+        ("length_cm", length_cm),
+        ("width_cm", width_cm),
+        ("height_cm", height_cm),
+    ):
+        if value is not None:
+            setattr(product, name, value)
+    if hs_code is not None:
+        product.hs_code = normalize_hs_code(hs_code)
+    if origin_country is not None:
+        product.origin_country = _text(origin_country).upper()
     _check_product(product)
     if product.is_published and product.price_minor <= 0:
         raise PriceRequired(field="price")

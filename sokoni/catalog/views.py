@@ -149,6 +149,12 @@ def _product_values(form: ProductForm) -> dict[str, Any]:
         "unit": data["unit"],
         "photos": data["photos"],
         "photo_alt": data["photo_alt"],
+        "weight_g": data["weight_g"],
+        "length_cm": data["length_cm"],
+        "width_cm": data["width_cm"],
+        "height_cm": data["height_cm"],
+        "hs_code": data["hs_code"],
+        "origin_country": data["origin_country"],
     }
 
 
@@ -193,6 +199,12 @@ def _edit_page(
                 "price": str(Money(product.price_minor, product.currency).to_decimal()),
                 "unit": product.unit,
                 "stock": product.stock,
+                "weight_g": product.weight_g,
+                "length_cm": product.length_cm,
+                "width_cm": product.width_cm,
+                "height_cm": product.height_cm,
+                "hs_code": product.hs_code,
+                "origin_country": product.origin_country,
             },
             currency=product.currency,
         )

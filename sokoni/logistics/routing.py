@@ -8,7 +8,7 @@ The model, solved with OR-Tools' routing library:
 
 - One node per (stop, direction), holding all the parcels of that stop going that way; a stop
   whose parcels would not fit half of the largest vehicle is split into several chunks, so two
-  vehicles or two trips can share it. Fifty villages make some sixty nodes, not four hundred.
+  vehicles or two trips can share it. Fifty villages and 400 parcels make some 80 nodes.
 - Loads are exact for mixed runs. A vehicle leaves the hub carrying what it will deliver, its
   load falls at each delivery and rises at each collection. Each delivery node is paired with a
   copy of itself at the hub (pickup and delivery on the same vehicle, hub first), so the load
@@ -50,7 +50,13 @@ MIN_SOLVER_S: Final = 0.05
 
 
 class Reason(StrEnum):
-    """Why a parcel is not in today's plan."""
+    """Why a parcel is not in today's plan.
+
+    Checked in this order: a repeated parcel key, a stop not given (or named like the hub),
+    a stop (or the hub) without valid coordinates, no vehicle at all (`NO_ROOM`), no vehicle
+    it fits in both weight and volume, none of those that can reach the stop in its window and
+    be back within its shift; whatever passes goes to the solver, which may still drop it.
+    """
 
     UNKNOWN_COORDINATES = "unknown_coordinates"
     UNKNOWN_STOP = "unknown_stop"
@@ -184,6 +190,7 @@ class Plan:
     naive_metres: int
     naive_cost_minor: int
     solve_seconds: float
+    model_nodes: int = 0  # the solver's nodes: the hub, parcel groups, hub copies, turnarounds
 
     @property
     def total_km(self) -> float:
@@ -350,8 +357,11 @@ def plan_runs(
     started = time.perf_counter()
     stop_list = list(stops)
     parcel_list = list(parcels)
-    fleet = [v for v in vehicles if _usable(v)]
-    factor = road_factor if math.isfinite(road_factor) and road_factor > 0 else 1.0
+    fleet: list[Vehicle] = []
+    for vehicle in vehicles:  # unusable vehicles and repeated keys are left in the garage
+        if _usable(vehicle) and all(v.key != vehicle.key for v in fleet):
+            fleet.append(vehicle)
+    factor = _road_factor(road_factor)
 
     unplanned: list[Unplanned] = []
 
@@ -417,8 +427,9 @@ def plan_runs(
     naive_cost = _cost_minor(naive_metres, max(0, cheapest))
 
     routes: tuple[Route, ...] = ()
+    model_nodes = 0
     if groups:
-        routes, dropped = _solve(
+        routes, dropped, model_nodes = _solve(
             groups=groups,
             stop_by_key=stop_by_key,
             location_of=location_of,
@@ -441,7 +452,13 @@ def plan_runs(
         naive_metres=naive_metres,
         naive_cost_minor=naive_cost,
         solve_seconds=time.perf_counter() - started,
+        model_nodes=model_nodes,
     )
+
+
+def _road_factor(road_factor: float) -> float:
+    """Return the factor from great circle to road, 1 when the one given makes no sense."""
+    return road_factor if math.isfinite(road_factor) and road_factor > 0 else 1.0
 
 
 def _cost_minor(metres: int, cost_per_km_minor: int) -> int:
@@ -460,8 +477,11 @@ def _solve(
     max_trips: int,
     deadline: float,
     solution_limit: int | None,
-) -> tuple[tuple[Route, ...], list[Parcel]]:
-    """Build the routing model for the grouped parcels, solve it, return routes and drops."""
+) -> tuple[tuple[Route, ...], list[Parcel], int]:
+    """Build the routing model for the grouped parcels and solve it.
+
+    Return the routes, the parcels dropped for lack of room and the number of nodes.
+    """
     everyone = tuple(range(len(fleet)))
 
     # Nodes: 0 is the hub (every vehicle's start and end), then parcel nodes, then turnarounds.
@@ -479,7 +499,7 @@ def _solve(
                 stop_key,
                 location_of[stop_key],
                 chunk,
-                stop.open_min,
+                max(0, stop.open_min),
                 stop.close_min,
                 max(0, stop.service_min),
                 allowed,
@@ -499,7 +519,7 @@ def _solve(
     manager = pywrapcp.RoutingIndexManager(size, len(fleet), 0)
     routing = pywrapcp.RoutingModel(manager)
     solver = routing.solver()
-    # Node i has index i for every node but the depot's copies; read the node's own index.
+    # The solver's variable index of each node (the hub's is vehicle 0's start).
     index_of = [manager.NodeToIndex(n) for n in range(size)]
 
     def node_metres(i: int, j: int) -> int:
@@ -576,16 +596,18 @@ def _solve(
         clock.CumulVar(routing.End(v)).SetMax(vehicle.start_min + vehicle.max_shift_min)
 
     # Windows, allowed vehicles, and optional nodes.
+    # A parcel is worth more than driving to every node and back at the dearest rate.
+    dearest = max(0, *(v.cost_per_km_minor for v in fleet))
     worth = 1_000 + sum(
-        2 * _cost_minor(node_metres(0, n), max(v.cost_per_km_minor for v in fleet))
-        for n in range(1, parcel_nodes + 1)
+        2 * _cost_minor(node_metres(0, n), dearest) for n in range(1, parcel_nodes + 1)
     )
     for n in range(1, size):
         node, index = nodes[n], index_of[n]
         if node.kind in (COLLECT, DELIVER):
             clock.CumulVar(index).SetRange(node.open_min, node.close_min)
-        if len(node.vehicles) < len(fleet):
-            routing.SetAllowedVehiclesForIndex(list(node.vehicles), index)
+        barred = [v for v in everyone if v not in node.vehicles]
+        if barred:  # (SetAllowedVehiclesForIndex takes no Python list in ortools 9.15)
+            routing.VehicleVar(index).RemoveValues(barred)
         # A LOAD node follows its DELIVER node in or out (pickup and delivery pair).
         penalty = 0 if node.kind in (TURNAROUND, LOAD) else worth * len(node.parcels)
         routing.AddDisjunction([index], penalty)
@@ -612,7 +634,7 @@ def _solve(
 
     all_parcels = [p for node in nodes if node.kind in (COLLECT, DELIVER) for p in node.parcels]
     if solution is None:
-        return (), all_parcels
+        return (), all_parcels, size
 
     routes: list[Route] = []
     served: set[int] = set()
@@ -633,7 +655,7 @@ def _solve(
         if node.kind in (COLLECT, DELIVER) and n not in served
         for p in node.parcels
     ]
-    return tuple(routes), sorted(dropped, key=lambda p: p.key)
+    return tuple(routes), sorted(dropped, key=lambda p: p.key), size
 
 
 def _transit_min(
@@ -788,7 +810,10 @@ def plan_problems(
     for given in parcels:
         wanted[given.key] = wanted.get(given.key, 0) + 1
         parcel_by_key.setdefault(given.key, _clean(given))
-    vehicle_by_key = {v.key: v for v in vehicles}
+    vehicle_by_key: dict[str, Vehicle] = {}
+    for given_vehicle in vehicles:
+        vehicle_by_key.setdefault(given_vehicle.key, given_vehicle)
+    factor = _road_factor(road_factor)
     problems: list[str] = []
     counted: dict[str, int] = {}
     used: set[str] = set()
@@ -819,7 +844,7 @@ def plan_problems(
             label = f"{name} visit {position} ({visit.stop_key})"
             if position > 0:
                 before = visits[position - 1]
-                leg = haversine_m(*place(before.stop_key), *place(visit.stop_key)) * road_factor
+                leg = haversine_m(*place(before.stop_key), *place(visit.stop_key)) * factor
                 metres += leg
                 driving = leg / (vehicle.speed_kmh * 1000 / 60)
                 if visit.arrival_min + 1e-3 < before.departure_min + driving:

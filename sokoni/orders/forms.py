@@ -20,6 +20,7 @@ from sokoni.catalog.forms import parse_price
 from sokoni.core.text import validate_no_control_characters
 from sokoni.orders.states import DeliveryMethod, DisputeDecision, DisputeReason, OrderStatus
 from sokoni.payments.states import PaymentMethod
+from sokoni.shipping.selectors import destination_choices
 from sokoni.villages.models import ServiceCentre
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -121,6 +122,12 @@ class CheckoutForm(PayForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
     )
+    town = forms.ChoiceField(
+        label=_("Town or country"),
+        required=False,
+        choices=(),
+        help_text=_("Where the address is: delivery is priced to there."),
+    )
     service_centre = forms.TypedChoiceField(
         label=_("Pickup at"),
         coerce=int,
@@ -140,6 +147,7 @@ class CheckoutForm(PayForm):
     field_order = [
         "delivery_method",
         "address",
+        "town",
         "service_centre",
         "recipient_name",
         "recipient_phone",
@@ -158,6 +166,12 @@ class CheckoutForm(PayForm):
         pickup = self.fields["service_centre"]
         assert isinstance(pickup, forms.ChoiceField)  # noqa: S101 - declared above
         pickup.choices = [("", "—"), *centre_choices(pickup_centres)]
+        town = self.fields["town"]
+        assert isinstance(town, forms.ChoiceField)  # noqa: S101 - declared above
+        grouped: dict[str, list[tuple[str, str]]] = {}
+        for place in destination_choices():
+            grouped.setdefault(place.group, []).append((place.value, place.label))
+        town.choices = [("", "—"), *grouped.items()]
         currency = self.fields["currency"]
         assert isinstance(currency, forms.ChoiceField)  # noqa: S101 - declared above
         currency.choices = [(code, code) for code in settings.CURRENCIES]
@@ -173,6 +187,8 @@ class CheckoutForm(PayForm):
         method = data.get("delivery_method")
         if method == DeliveryMethod.ADDRESS and not data.get("address", "").strip():
             self.add_error("address", _("Enter the delivery address."))
+        if method == DeliveryMethod.ADDRESS and not data.get("town"):
+            self.add_error("town", _("Choose the town or the country to deliver to."))
         elif method == DeliveryMethod.PICKUP and data.get("service_centre") is None:
             self.add_error("service_centre", _("Choose a service centre."))
         return data

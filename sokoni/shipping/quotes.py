@@ -14,7 +14,6 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
@@ -23,10 +22,11 @@ from django.utils.translation import gettext as _
 from sokoni.core.money import Money
 from sokoni.payments.fx import fx_convert
 from sokoni.shipping.errors import NoRoute
-from sokoni.shipping.geo import DEFAULT_ROAD_FACTOR, road_km, valid_point
-from sokoni.shipping.models import Holiday, Hub, HubVillage, RateBand, RoadFactor, Service, Zone
+from sokoni.shipping.geo import road_km, valid_point
+from sokoni.shipping.models import Holiday, Hub, HubVillage, RateBand, Service, Zone
 from sokoni.shipping.promise import Calendar, LegTiming, promise
 from sokoni.shipping.rates import Band, price_in
+from sokoni.shipping.selectors import road_factor_for
 from sokoni.shipping.states import LegKind, ZoneKind
 from sokoni.villages.models import ServiceCentre
 
@@ -96,12 +96,7 @@ class Quote:
 # -- the network, read for one quote ----------------------------------------------------------
 
 
-def _road_factor(country: str, region: str) -> Decimal:
-    factors = {
-        f.region: f.factor
-        for f in RoadFactor.objects.filter(country=country, region__in=[region, ""])
-    }
-    return factors.get(region) or factors.get("") or DEFAULT_ROAD_FACTOR
+_road_factor = road_factor_for
 
 
 def _point(obj: Any) -> tuple[float, float]:

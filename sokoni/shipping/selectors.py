@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from sokoni.shipping.models import Hub, Zone
+from sokoni.shipping.geo import DEFAULT_ROAD_FACTOR
+from sokoni.shipping.models import Hub, RoadFactor, Zone
 from sokoni.shipping.states import ZoneKind
 from sokoni.villages.countries import COUNTRY_CODES, country_choices, country_name
+
+
+def road_factor_for(country: str, region: str) -> Decimal:
+    """The region's road factor, else the country's, else the default."""
+    factors = {
+        f.region: f.factor
+        for f in RoadFactor.objects.filter(country=country, region__in=[region, ""])
+    }
+    return factors.get(region) or factors.get("") or DEFAULT_ROAD_FACTOR
 
 
 def hub_open(hub_id: object) -> Hub | None:

@@ -26,6 +26,7 @@ from sokoni.payments.models import (
     SandboxTransaction,
 )
 from sokoni.payments.selectors import account_balance, ledger_problems
+from sokoni.shipping.tests.factories import shop_with_fee
 from sokoni.villages.models import ServiceCentre
 from sokoni.villages.tests.factories import ServiceCentreFactory
 
@@ -69,7 +70,7 @@ class Caller:
 @pytest.fixture
 def market():
     """Two shops: Othaya Honey (KES 500 a jar, 5 in stock, KES 100 delivery), Tea Farm."""
-    honey_shop = ShopFactory(name="Othaya Honey", slug="othaya-honey", shipping_fee_minor=10_000)
+    honey_shop = shop_with_fee(10_000, name="Othaya Honey", slug="othaya-honey")
     tea_shop = ShopFactory(name="Tea Farm", slug="tea-farm")
     honey = ProductFactory(shop=honey_shop, name="Forest honey", price_minor=50_000, stock=5)
     tea = ProductFactory(shop=tea_shop, name="Purple tea", price_minor=30_000, stock=10)

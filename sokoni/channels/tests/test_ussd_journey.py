@@ -20,6 +20,7 @@ from sokoni.payments.codes import REVENUE_COMMISSION, escrow_for_order, wallet_o
 from sokoni.payments.models import PaymentIntent
 from sokoni.payments.selectors import ledger_problems
 from sokoni.payments.services.intents import payment_confirm_cash
+from sokoni.shipping.tests.factories import flat_fee
 from sokoni.villages.models import Resident
 from sokoni.villages.tests.factories import ServiceCentreFactory, VillageFactory
 
@@ -32,7 +33,8 @@ VILLAGER = "+254712900001"
 def market():
     village = VillageFactory(name="Othaya")
     centre = ServiceCentreFactory(village=village, name="Othaya Centre")
-    seller_shop = ShopFactory(village=village, shipping_fee_minor=10_000)
+    seller_shop = ShopFactory(village=village)
+    flat_fee(village, 10_000)
     grains = CategoryFactory(name="Grains")
     maize = ProductFactory(
         shop=seller_shop, category=grains, name="Maize 90kg", price_minor=240_000, stock=12

@@ -55,7 +55,7 @@ from sokoni.orders.services.checkout import (
     request_fingerprint,
 )
 from sokoni.orders.services.lifecycle import order_confirm_receipt, order_ship
-from sokoni.orders.states import DeliveryMethod, OrderStatus
+from sokoni.orders.states import SENT, DeliveryMethod, OrderStatus
 from sokoni.payments.models import PaymentIntent
 from sokoni.payments.selectors import wallet_balances
 from sokoni.payments.states import PaymentMethod
@@ -75,6 +75,7 @@ def status_word(order: Order, waiting_at: str = "") -> str:
         OrderStatus.PENDING_PAYMENT: _("Not paid"),
         OrderStatus.PAID: _("Paid"),
         OrderStatus.SHIPPED: _("On its way"),
+        OrderStatus.DELIVERED: _("Delivered"),
         OrderStatus.COMPLETED: _("Received"),
         OrderStatus.CANCELLED: _("Cancelled"),
         OrderStatus.REFUNDED: _("Refunded"),
@@ -543,7 +544,7 @@ class OrderScreen(Menu):
 
     def choices(self, ctx: Ctx) -> list[tuple[str, str, Step]]:
         order = _my_order(ctx)
-        if order is None or order.status != OrderStatus.SHIPPED:
+        if order is None or order.status not in SENT:
             return []
         if selectors.waiting_pickup(order) is not None:
             return []

@@ -17,7 +17,7 @@ from sokoni.accounts.tests.factories import UserFactory
 from sokoni.catalog.tests.factories import ProductFactory
 from sokoni.orders.models import Checkout, Order
 from sokoni.orders.services.checkout import Delivery, checkout_pay, checkout_place
-from sokoni.orders.services.lifecycle import order_ship
+from sokoni.orders.services.lifecycle import order_delivered, order_ship
 from sokoni.orders.states import DeliveryMethod
 from sokoni.payments.states import PaymentMethod
 from sokoni.shipping.tests.factories import test_hub
@@ -35,8 +35,10 @@ def delivery(**overrides) -> Delivery:
         "address": "Box 12, Othaya",
     }
     values.update(overrides)
-    if values["method"] == DeliveryMethod.ADDRESS and "hub_id" not in values and not values.get(
-        "country"
+    if (
+        values["method"] == DeliveryMethod.ADDRESS
+        and "hub_id" not in values
+        and not values.get("country")
     ):
         values["hub_id"] = test_hub("KE").pk  # an address in the Kenyan test hub's town
     return Delivery(**values)
@@ -80,6 +82,14 @@ def paid_order(tasks, buyer=None, lines=None, **kwargs) -> Order:
 def shipped_order(tasks, **kwargs) -> Order:
     order = paid_order(tasks, **kwargs)
     return order_ship(order=order, actor=order.shop.owner, tracking_ref="KE-TRACK-1")
+
+
+def delivered_order(tasks, **kwargs) -> Order:
+    """Shipped, then recorded as delivered by the carrier (the release window runs)."""
+    order = shipped_order(tasks, **kwargs)
+    delivered = order_delivered(order_id=order.pk, actor=None, reference="SKTEST")
+    assert delivered is not None
+    return delivered
 
 
 # -- more states, reached through the services ------------------------------------------------

@@ -41,6 +41,7 @@ from sokoni.payments.models import FxRate, PaymentIntent, SandboxTransaction
 from sokoni.payments.selectors import account_balance, ledger_problems
 from sokoni.payments.services.intents import payment_refresh
 from sokoni.payments.states import PaymentMethod, PaymentStatus
+from sokoni.shipping.tests.factories import shop_with_fee
 from sokoni.villages.tests.factories import ServiceCentreFactory, VillageFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +54,8 @@ def bal(code, currency="KES"):
 def test_one_order_per_shop_with_its_own_goods_and_delivery_fee():
     """Two shops: two orders, each with its subtotal, its flat fee, and the checkout the sum."""
     # given
-    shop_a = ShopFactory(shipping_fee_minor=20_000)
-    shop_b = ShopFactory(shipping_fee_minor=0)
+    shop_a = shop_with_fee(20_000)
+    shop_b = ShopFactory()
     a1 = ProductFactory(shop=shop_a, price_minor=125_000)
     a2 = ProductFactory(shop=shop_a, price_minor=30_000)
     b1 = ProductFactory(shop=shop_b, price_minor=50_000)

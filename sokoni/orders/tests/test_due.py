@@ -11,6 +11,7 @@ from sokoni.orders.services.lifecycle import order_extend
 from sokoni.orders.states import OrderStatus
 from sokoni.orders.tests.factories import (
     balance,
+    delivered_order,
     disputed_order,
     frozen,
     later,
@@ -30,7 +31,7 @@ def test_the_sweep_expires_late_checkouts_and_releases_due_orders(tasks):
     # given
     product = ProductFactory(stock=10)
     unpaid = place(lines=[(product, 3)])
-    shipped = shipped_order(tasks)
+    shipped = delivered_order(tasks)
     tasks.clear()
     # when
     counts = orders_run_due(now=later(days=10, minutes=1))
@@ -99,10 +100,10 @@ def test_the_command_reports_what_it_did(tasks, capsys):
 def test_the_release_window_is_configurable(tasks, settings):
     # given
     settings.ESCROW_AUTO_RELEASE_DAYS = 3
-    order = shipped_order(tasks)
+    order = delivered_order(tasks)
     order.refresh_from_db()
     # when
-    counts = orders_run_due(now=order.shipped_at + timedelta(days=3, seconds=1))
+    counts = orders_run_due(now=order.delivered_at + timedelta(days=3, seconds=1))
     # then
     order.refresh_from_db()
     assert counts == (0, 1)

@@ -28,6 +28,7 @@ from sokoni.payments.models import AccountKind, FxRate, JournalTransaction
 from sokoni.payments.selectors import ledger_problems
 from sokoni.payments.services import Line, journal_post
 from sokoni.payments.services.intents import payment_confirm_cash
+from sokoni.shipping.tests.factories import shop_with_fee
 from sokoni.villages.tests.factories import ServiceCentreFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,7 @@ def test_a_checkout_of_two_shops_fills_two_escrows_from_one_payment(tasks):
     """One payment, one journal transaction, two escrow accounts each holding its order."""
     # given
     a = ProductFactory(price_minor=125_000)
-    b = ProductFactory(price_minor=50_000, shop=ShopFactory(shipping_fee_minor=10_000))
+    b = ProductFactory(price_minor=50_000, shop=shop_with_fee(10_000))
     checkout = place(lines=[(a, 2), (b, 1)])
     # when
     intent = pay(checkout, tasks)

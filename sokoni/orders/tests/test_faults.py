@@ -26,6 +26,7 @@ from sokoni.orders.services.lifecycle import (
 )
 from sokoni.orders.tests.factories import (
     PAYS,
+    delivered_order,
     delivery,
     disputed_order,
     later,
@@ -108,7 +109,7 @@ def _confirm(tasks):
 
 
 def _auto_release(tasks):
-    order = shipped_order(tasks)
+    order = delivered_order(tasks)
     return lambda: order_auto_release(order_id=order.pk, now=later(days=11))
 
 

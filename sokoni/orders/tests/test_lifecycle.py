@@ -20,6 +20,7 @@ from sokoni.orders.services.lifecycle import (
     order_auto_release,
     order_cancel,
     order_confirm_receipt,
+    order_delivered,
     order_dispute_open,
     order_extend,
     order_move,
@@ -29,6 +30,7 @@ from sokoni.orders.services.lifecycle import (
 from sokoni.orders.states import TRANSITIONS, OrderStatus
 from sokoni.orders.tests.factories import (
     balance,
+    delivered_order,
     disputed_order,
     frozen,
     later,
@@ -43,6 +45,7 @@ from sokoni.payments.codes import REVENUE_COMMISSION, escrow_for_order, wallet_o
 from sokoni.payments.models import JournalTransaction
 from sokoni.payments.selectors import ledger_problems
 from sokoni.payments.states import PaymentMethod, PaymentStatus
+from sokoni.shipping.tests.factories import shop_with_fee
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +113,8 @@ def test_an_unpaid_order_cannot_be_cancelled_while_its_payment_is_on_its_way():
 
 
 def test_the_seller_ships_a_paid_order_and_the_release_clock_starts(tasks):
-    """paid -> shipped: tracking kept, release due 10 days later, a release task queued."""
+    """paid -> shipped: tracking kept, the backstop release due 30 days later (no carrier
+    recorded a delivery yet), a release task queued."""
     # given
     order = paid_order(tasks)
     moment = later(minutes=1)
@@ -122,7 +126,7 @@ def test_the_seller_ships_a_paid_order_and_the_release_clock_starts(tasks):
     assert order.status == OrderStatus.SHIPPED
     assert order.tracking_ref == "KE 123"
     assert order.shipped_at == moment
-    assert order.auto_release_at == moment + timedelta(days=10)
+    assert order.auto_release_at == moment + timedelta(days=30)
     assert "order_auto_release_task" in tasks.names()
     assert events(order)[-1] == ("paid", "shipped")
     assert balance(escrow_for_order(order.pk)) == 250_000
@@ -183,7 +187,7 @@ def test_the_buyer_disputes_a_paid_or_shipped_order_and_the_escrow_stays(tasks, 
 def test_confirming_receipt_releases_the_total_less_commission_on_the_goods_only(tasks):
     """shipped -> completed: the delivery fee carries no commission."""
     # given
-    shop = ShopFactory(shipping_fee_minor=30_000)
+    shop = shop_with_fee(30_000)
     order = shipped_order(tasks, lines=[(ProductFactory(shop=shop), 2)])
     # when
     order_confirm_receipt(order=order, actor=order.buyer)
@@ -200,7 +204,7 @@ def test_confirming_receipt_releases_the_total_less_commission_on_the_goods_only
     assert ledger_problems() == []
 
 
-def test_the_escrow_is_released_automatically_ten_days_after_shipping(tasks):
+def test_a_parcel_never_recorded_delivered_is_released_thirty_days_after_shipping(tasks):
     """shipped -> completed by the task: not a minute early, then once."""
     # given
     order = shipped_order(tasks)
@@ -217,7 +221,43 @@ def test_the_escrow_is_released_automatically_ten_days_after_shipping(tasks):
     assert order.status == OrderStatus.COMPLETED
     assert balance(wallet_of(order.shop.owner_id)) == 237_500
     last = order.events.order_by("pk").last()
-    assert (last.actor, last.reason) == (None, "released automatically 10 days after shipping")
+    assert (last.actor, last.reason) == (None, "released automatically 30 days after shipping")
+
+
+def test_the_release_window_starts_when_the_carrier_delivers(tasks):
+    """shipped -> delivered -> completed: released 10 days after the delivery, not before."""
+    # given
+    order = shipped_order(tasks)
+    delivered_at = later(days=3)
+    with frozen(delivered_at):
+        order_delivered(order_id=order.pk, actor=None, reference="SKAC3DEF4G")
+    order.refresh_from_db()
+    # when
+    run_tasks_at(tasks, delivered_at + timedelta(days=10) - timedelta(minutes=1))
+    order.refresh_from_db()
+    early = order.status
+    run_tasks_at(tasks, delivered_at + timedelta(days=10, minutes=1))
+    # then
+    assert early == OrderStatus.DELIVERED
+    assert order.delivered_at == delivered_at
+    assert order.auto_release_at == delivered_at + timedelta(days=10)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.COMPLETED
+    reasons_ = [e.reason for e in order.events.order_by("pk")]
+    assert reasons_[-2:] == [
+        "delivered: SKAC3DEF4G",
+        "released automatically 10 days after delivery",
+    ]
+    assert balance(wallet_of(order.shop.owner_id)) == 237_500
+
+
+def test_a_delivery_on_a_disputed_order_moves_nothing(tasks):
+    """The dispute froze the money: a late delivery record does not restart a clock."""
+    order = disputed_order(tasks)
+    assert order_delivered(order_id=order.pk, actor=None, reference="SKX").status == "disputed"
+    order.refresh_from_db()
+    assert order.status == OrderStatus.DISPUTED
+    assert order.delivered_at is None
 
 
 def test_staff_release_a_disputed_escrow_to_the_seller(tasks):
@@ -312,6 +352,9 @@ def test_every_move_of_the_table_is_reachable_through_the_services(tasks):
     order_cancel(order=(paid := paid_order(tasks)), actor=paid.buyer)
     order_confirm_receipt(order=(shipped := shipped_order(tasks)), actor=shipped.buyer)
     order_refund_uncollected(order_id=shipped_order(tasks).pk)  # nobody collected the parcel
+    order_confirm_receipt(order=(delivered := delivered_order(tasks)), actor=delivered.buyer)
+    late = delivered_order(tasks)
+    order_dispute_open(order=late, actor=late.buyer, reason="damaged", details="Broken jar.")
     for decision, share in [("release", None), ("refund", None), ("split", 1_000)]:
         dispute_decide(
             order=disputed_order(tasks, shipped=decision != "refund"),
@@ -336,6 +379,7 @@ def _one_order_in_each_status(tasks):
     orders = {OrderStatus.PENDING_PAYMENT: place().orders.get()}
     orders[OrderStatus.PAID] = paid_order(tasks)
     orders[OrderStatus.SHIPPED] = shipped_order(tasks)
+    orders[OrderStatus.DELIVERED] = delivered_order(tasks)
     orders[OrderStatus.DISPUTED] = disputed_order(tasks)
     cancelled = place().orders.get()
     orders[OrderStatus.CANCELLED] = order_cancel(order=cancelled, actor=cancelled.buyer)
@@ -370,7 +414,7 @@ def test_no_move_outside_the_table_is_possible(tasks):
                 order_move(order, target, actor=None)
             refused += 1
     # then
-    assert refused == 64 - sum(len(targets) for targets in TRANSITIONS.values())
+    assert refused == len(OrderStatus) ** 2 - sum(len(targets) for targets in TRANSITIONS.values())
     assert world() == before
     assert ledger_problems() == []
 
@@ -586,7 +630,7 @@ def test_an_extended_order_is_released_on_its_new_date_only(tasks):
     assert first == OrderStatus.SHIPPED
     assert order.status == OrderStatus.COMPLETED
     assert order.events.order_by("pk").last().reason == (
-        "released automatically 13 days after shipping"
+        "released automatically 33 days after shipping"
     )
 
 

@@ -73,6 +73,7 @@ from sokoni.payments.services.payouts import payout_request, payout_settle
 from sokoni.payments.services.webhooks import webhook_receive
 from sokoni.payments.signatures import sign
 from sokoni.payments.states import PaymentMethod, PaymentStatus, PayoutStatus
+from sokoni.shipping.tests.factories import shop_with_fee
 from sokoni.villages.tests.factories import ServiceCentreFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +107,7 @@ class Market(RuleBasedStateMachine):
         )
         self.staff = StaffFactory()
         self.buyers = [UserFactory(), UserFactory(), UserFactory()]
-        shop_a = ShopFactory(shipping_fee_minor=5_000)
+        shop_a = shop_with_fee(5_000)
         shop_b = ShopFactory(owner=self.buyers[2])  # this buyer also sells
         self.products = [
             ProductFactory(shop=shop_a, price_minor=12_345, stock=4),

@@ -29,7 +29,7 @@ from sokoni.orders.services.lifecycle import (
     order_dispute_open,
     order_extend,
 )
-from sokoni.orders.states import OrderStatus
+from sokoni.orders.states import SENT, OrderStatus
 from sokoni.orders.views.common import (
     filter_query,
     history,
@@ -72,9 +72,9 @@ def _detail(
             "lines": list(order.lines.all()),
             "history": history(order),
             "can_cancel": status in (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID),
-            "can_confirm": status == OrderStatus.SHIPPED,
-            "can_extend": status == OrderStatus.SHIPPED and order.extended_days == 0,
-            "can_dispute": status in (OrderStatus.PAID, OrderStatus.SHIPPED),
+            "can_confirm": status in SENT,
+            "can_extend": status in SENT and order.extended_days == 0,
+            "can_dispute": status in (OrderStatus.PAID, *SENT),
             "extend_form": ExtendForm(),
             "dispute_form": dispute_form or DisputeForm(),
             "release_days": settings.ESCROW_AUTO_RELEASE_DAYS,

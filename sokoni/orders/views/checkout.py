@@ -29,6 +29,7 @@ from sokoni.catalog.models import Product
 from sokoni.core.errors import DomainError
 from sokoni.core.money import Money
 from sokoni.orders import reasons, selectors
+from sokoni.orders.destinations import Choice, choice_from, destination_chosen
 from sokoni.orders.errors import IdempotencyKeyReused
 from sokoni.orders.forms import CheckoutForm, PayForm
 from sokoni.orders.models import Checkout, Order
@@ -45,6 +46,7 @@ from sokoni.orders.views.common import post_only, user_of, visible
 from sokoni.payments.fx import FxRateMissing, fx_convert
 from sokoni.payments.models import PaymentIntent
 from sokoni.payments.states import PaymentMethod, PaymentStatus
+from sokoni.shipping.selectors import parse_destination
 from sokoni.villages.models import ServiceCentre
 from sokoni.villages.states import VillageStatus
 
@@ -123,13 +125,26 @@ def _pay(request: HttpRequest, checkout: Checkout, user: User, data: dict[str, A
 
 def _delivery(data: dict[str, Any]) -> Delivery:
     pickup = data["delivery_method"] == DeliveryMethod.PICKUP
+    town = None if pickup else parse_destination(data.get("town", ""))
     return Delivery(
         method=data["delivery_method"],
         recipient_name=data["recipient_name"],
         recipient_phone=data["recipient_phone"],
         address="" if pickup else data["address"],
         service_centre_id=data["service_centre"] if pickup else None,
+        hub_id=town[0] if town else None,
+        country=town[1] if town else "",
     )
+
+
+def _chosen(form: CheckoutForm, request: HttpRequest) -> Choice | None:
+    """Where the form (or, before it is filled, the visitor's earlier choice) delivers to."""
+    method = form["delivery_method"].value()
+    if method == DeliveryMethod.PICKUP and form["service_centre"].value():
+        return choice_from(f"centre:{form['service_centre'].value()}")
+    if method == DeliveryMethod.ADDRESS and form["town"].value():
+        return choice_from(str(form["town"].value()))
+    return destination_chosen(request)
 
 
 def _unknown_product_message(exc: DomainError) -> str:
@@ -197,7 +212,12 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
         "pickup_centres": centres,
         "cash_centres": [c for c in centres if c.operator_id is not None],
     }
+    remembered = destination_chosen(request, groups[0].shop if groups else None)
+    kind = remembered.value.partition(":")[0] if remembered else ""
     initial = {
+        "delivery_method": DeliveryMethod.PICKUP if kind == "centre" else DeliveryMethod.ADDRESS,
+        "town": remembered.value if remembered and kind != "centre" else "",
+        "service_centre": remembered.value.partition(":")[2] if kind == "centre" else None,
         "recipient_name": user.name,
         "recipient_phone": user.phone,
         "phone": user.phone,
@@ -219,6 +239,9 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
     currency = form["currency"].value()
     if currency not in settings.CURRENCIES:
         currency = _preferred_currency(user)
+    choice = _chosen(form, request)
+    for group in groups:
+        group.price_delivery(choice.destination if choice else None)
     return render(
         request,
         "orders/checkout.html",

@@ -150,7 +150,6 @@ def _picture(image: ProductImage, fallback_alt: str) -> Picture:
     )
 
 
-@require_GET
 @dataclass(frozen=True)
 class DeliveryOffer:
     """The price and dates of delivering one unit to where the visitor wants it."""
@@ -177,6 +176,7 @@ def _delivery(request: HttpRequest, product: Product) -> DeliveryOffer:
     return DeliveryOffer(choice, places, quote)
 
 
+@require_GET
 def product_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     try:
         product = selectors.product_get_public(pk)

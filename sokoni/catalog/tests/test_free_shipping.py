@@ -1,4 +1,4 @@
-"""The shop's flat delivery fee per order, and the commission rate of a category."""
+"""The shop's free-delivery threshold, and the commission rate of a category."""
 
 import pytest
 from django.urls import reverse
@@ -12,32 +12,32 @@ pytestmark = pytest.mark.django_db
 def _edit(client, shop, fee):
     return client.post(
         reverse("catalog:shop_edit", args=[shop.slug]),
-        {"name": shop.name, "description": "", "shipping_fee": fee},
+        {"name": shop.name, "description": "", "free_shipping_over": fee},
     )
 
 
-def test_seller_sets_the_delivery_fee_in_the_shop_currency(client):
-    """250 typed for a KES shop is 25000 minor units."""
+def test_seller_sets_the_free_delivery_threshold_in_the_shop_currency(client):
+    """2500 typed for a KES shop is 250000 minor units."""
     # given
     shop = ShopFactory(currency="KES")
     client.force_login(shop.owner)
     # when
-    response = _edit(client, shop, "250")
+    response = _edit(client, shop, "2500")
     # then
     assert response.status_code == 302
     shop.refresh_from_db()
-    assert shop.shipping_fee_minor == 25_000
+    assert shop.free_shipping_over_minor == 250_000
 
 
-def test_empty_fee_means_free_delivery(client):
+def test_empty_threshold_means_no_free_delivery(client):
     # given
-    shop = ShopFactory(shipping_fee_minor=5_000)
+    shop = ShopFactory(free_shipping_over_minor=5_000)
     client.force_login(shop.owner)
     # when
     _edit(client, shop, "")
     # then
     shop.refresh_from_db()
-    assert shop.shipping_fee_minor == 0
+    assert shop.free_shipping_over_minor is None
 
 
 @pytest.mark.parametrize(
@@ -46,25 +46,25 @@ def test_empty_fee_means_free_delivery(client):
 def test_bad_fee_is_a_form_error_and_changes_nothing(client, currency, fee):
     """Negative, not a number, decimals a currency has not, absurd: refused."""
     # given
-    shop = ShopFactory(currency=currency, shipping_fee_minor=700)
+    shop = ShopFactory(currency=currency, free_shipping_over_minor=700)
     client.force_login(shop.owner)
     # when
     response = _edit(client, shop, fee)
     # then
     assert response.status_code == 200
-    assert "shipping_fee" in response.context["form"].errors
+    assert "free_shipping_over" in response.context["form"].errors
     shop.refresh_from_db()
-    assert shop.shipping_fee_minor == 700
+    assert shop.free_shipping_over_minor == 700
 
 
-def test_edit_form_shows_the_current_fee(client):
+def test_edit_form_shows_the_current_threshold(client):
     # given
-    shop = ShopFactory(currency="KES", shipping_fee_minor=15_050)
+    shop = ShopFactory(currency="KES", free_shipping_over_minor=15_050)
     client.force_login(shop.owner)
     # when
     response = client.get(reverse("catalog:shop_edit", args=[shop.slug]))
     # then
-    assert response.context["form"].initial["shipping_fee"] == pytest.approx(150.50)
+    assert response.context["form"].initial["free_shipping_over"] == pytest.approx(150.50)
 
 
 def test_commission_is_inherited_from_the_nearest_category_that_sets_one(settings):
