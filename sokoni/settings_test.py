@@ -10,3 +10,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+# Tests change the network between quotes: read it afresh every time.
+SHIPPING_NETWORK_CACHE_SECONDS = 0

@@ -9,11 +9,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from sokoni.api.schemas import ErrorOut
+from sokoni.api.orders import _money
+from sokoni.api.schemas import ErrorOut, MoneyOut
 from sokoni.catalog.delivery import shop_quote
 from sokoni.catalog.selectors import product_get_public
 from sokoni.core.errors import InvalidInput
-from sokoni.core.money import format_money
 from sokoni.shipping.promise import promise_label
 from sokoni.shipping.quotes import Destination
 from sokoni.shipping.selectors import destination_choices, hub_open
@@ -29,12 +29,6 @@ class PlaceOut(Schema):
     country: str = Field(description="ISO code; send as delivery.country for a place abroad.")
     name: str
     group: str = Field(description="The country, or 'Other countries' for places abroad.")
-
-
-class MoneyOut(Schema):
-    amount: int = Field(description="Minor units.")
-    currency: str
-    formatted: str
 
 
 class LegOut(Schema):
@@ -62,15 +56,6 @@ class QuoteQuery(Schema):
     town_id: int | None = Field(None, ge=1, le=MAX_ID)
     country: str | None = Field(None, max_length=2)
     centre_id: int | None = Field(None, ge=1, le=MAX_ID)
-
-
-def _money(minor: int, currency: str, request: HttpRequest) -> dict[str, Any]:
-    language = getattr(request, "LANGUAGE_CODE", "en")
-    return {
-        "amount": minor,
-        "currency": currency,
-        "formatted": format_money(minor, currency, language),
-    }
 
 
 @router.get("/shipping/destinations", response={200: list[PlaceOut]}, tags=["delivery"])
@@ -131,8 +116,8 @@ def quote(request: HttpRequest, query: Query[QuoteQuery]) -> dict[str, Any]:
         raise InvalidInput("This product is not delivered.", field="product_id")
     currency = found.currency
     return {
-        "price": _money(found.price_minor, currency, request),
-        "cost": _money(found.cost_minor, currency, request),
+        "price": _money(found.price_minor, currency),
+        "cost": _money(found.cost_minor, currency),
         "free": found.free,
         "earliest": found.earliest,
         "latest": found.latest,
@@ -144,7 +129,7 @@ def quote(request: HttpRequest, query: Query[QuoteQuery]) -> dict[str, Any]:
                 "from": leg.origin,
                 "to": leg.destination,
                 "distance_km": leg.distance_km,
-                "cost": _money(leg.cost_minor, currency, request),
+                "cost": _money(leg.cost_minor, currency),
             }
             for leg in found.legs
         ],

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from sokoni.accounts.models import User
 from sokoni.core.errors import InvalidInput, NotFound
+from sokoni.core.tasks import defer
 from sokoni.logistics import shipment_notices
 from sokoni.logistics.errors import ShipmentMoveNotAllowed
 from sokoni.logistics.models import Shipment, ShipmentLeg, TrackingEvent
@@ -29,6 +30,7 @@ from sokoni.logistics.states import (
     FailureReason,
     ShipmentStatus,
 )
+from sokoni.logistics.tasks import courier_book_task
 from sokoni.orders.models import Order
 from sokoni.orders.services.lifecycle import (
     order_delivered,
@@ -115,6 +117,8 @@ def shipment_open(order: Order) -> Shipment | None:
         )
         for seq, leg in enumerate(legs, start=1)
     )
+    if shipment.is_export:  # booked with the international courier once the payment commits
+        defer(courier_book_task, shipment.pk)
     return shipment
 
 
@@ -199,7 +203,6 @@ def _check_event(shipment: Shipment, kind: str, failure: str, via: str) -> None:
         )
 
 
-@transaction.atomic
 def shipment_record(
     *,
     shipment: Shipment,
@@ -220,6 +223,30 @@ def shipment_record(
     """
     kind, failure, note = str(kind), str(failure or ""), " ".join(str(note or "").split())[:200]
     _check_event(shipment, kind, failure, via)
+    if kind == ShipmentStatus.PICKED_UP:
+        order = Order.objects.only("status").get(pk=shipment.order_id)
+        if order.status not in HELD:
+            with transaction.atomic():
+                _cancel(shipment, actor)
+            raise ShipmentMoveNotAllowed(
+                _("Order %(number)s was cancelled: keep the parcel with the seller.")
+                % {"number": f"SK-{shipment.order_id:06d}"},
+                field="event",
+            )
+    with transaction.atomic():
+        return _record(shipment, kind, actor, via, failure, note, hub, at)
+
+
+def _record(
+    shipment: Shipment,
+    kind: str,
+    actor: User | None,
+    via: str,
+    failure: str,
+    note: str,
+    hub: Hub | None,
+    at: datetime | None,
+) -> TrackingEvent | None:
     current = Shipment.objects.select_for_update().only("status").get(pk=shipment.pk).status
     if current == kind and kind != ShipmentStatus.FAILED_ATTEMPT:
         shipment.status = current
@@ -235,14 +262,6 @@ def shipment_record(
             field="event",
             from_status=current,
             to_status=kind,
-        )
-    order = Order.objects.only("status").get(pk=shipment.order_id)
-    if kind == ShipmentStatus.PICKED_UP and order.status not in HELD:
-        _cancel(shipment, actor)
-        raise ShipmentMoveNotAllowed(
-            _("Order %(number)s was cancelled: keep the parcel with the seller.")
-            % {"number": f"SK-{shipment.order_id:06d}"},
-            field="event",
         )
     now = at or timezone.now()
     stamp: dict[str, object] = {}

@@ -13,6 +13,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
 
 from sokoni.shipping.errors import RateTableInvalid
 from sokoni.shipping.models import (
@@ -26,7 +28,20 @@ from sokoni.shipping.models import (
     Service,
     Zone,
 )
+from sokoni.shipping.network import network_forget
 from sokoni.shipping.rates import Band, check_bands
+
+
+class NetworkAdmin(admin.ModelAdmin):
+    """Saving any part of the network drops this process's copy used for quotes."""
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        transaction.on_commit(network_forget)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        transaction.on_commit(network_forget)
 
 
 class HubVillageInline(admin.TabularInline):
@@ -37,7 +52,7 @@ class HubVillageInline(admin.TabularInline):
 
 
 @admin.register(Hub)
-class HubAdmin(admin.ModelAdmin):
+class HubAdmin(NetworkAdmin):
     list_display = ("name", "code", "country", "region", "latitude", "longitude", "is_active")
     list_filter = ("country", "is_active")
     search_fields = ("name", "code", "region")
@@ -47,7 +62,7 @@ class HubAdmin(admin.ModelAdmin):
 
 
 @admin.register(HubVillage)
-class HubVillageAdmin(admin.ModelAdmin):
+class HubVillageAdmin(NetworkAdmin):
     list_display = ("village", "hub", "collect_from", "collect_until")
     list_filter = ("hub",)
     search_fields = ("village__name", "hub__name")
@@ -66,7 +81,7 @@ class ServiceInline(admin.TabularInline):
 
 
 @admin.register(Carrier)
-class CarrierAdmin(admin.ModelAdmin):
+class CarrierAdmin(NetworkAdmin):
     list_display = ("name", "kind", "phone", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name",)
@@ -82,7 +97,7 @@ class RateTableInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(NetworkAdmin):
     list_display = (
         "carrier", "leg", "country", "transit_min_days", "transit_max_days", "cutoff", "is_active",
     )  # fmt: skip
@@ -127,7 +142,7 @@ class RateBandInline(admin.TabularInline):
 
 
 @admin.register(RateTable)
-class RateTableAdmin(admin.ModelAdmin):
+class RateTableAdmin(NetworkAdmin):
     list_display = ("service", "zone", "currency")
     list_filter = ("zone", "service__leg", "service__country", "service__carrier")
     list_select_related = ("service__carrier", "zone")
@@ -135,20 +150,20 @@ class RateTableAdmin(admin.ModelAdmin):
 
 
 @admin.register(Zone)
-class ZoneAdmin(admin.ModelAdmin):
+class ZoneAdmin(NetworkAdmin):
     list_display = ("name", "code", "kind", "countries")
     list_filter = ("kind",)
     prepopulated_fields = {"code": ("name",)}
 
 
 @admin.register(RoadFactor)
-class RoadFactorAdmin(admin.ModelAdmin):
+class RoadFactorAdmin(NetworkAdmin):
     list_display = ("country", "region", "factor")
     list_filter = ("country",)
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(NetworkAdmin):
     list_display = ("country", "date", "name")
     list_filter = ("country",)
     date_hierarchy = "date"

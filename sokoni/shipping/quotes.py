@@ -12,21 +12,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from sokoni.core.money import Money
 from sokoni.payments.fx import fx_convert
 from sokoni.shipping.errors import NoRoute
 from sokoni.shipping.geo import road_km, valid_point
-from sokoni.shipping.models import Holiday, Hub, HubVillage, RateBand, Service, Zone
+from sokoni.shipping.models import HubVillage
+from sokoni.shipping.network import HubInfo, Network, ServiceInfo, ZoneInfo, network
 from sokoni.shipping.promise import Calendar, LegTiming, promise
-from sokoni.shipping.rates import Band, price_in
-from sokoni.shipping.selectors import road_factor_for
+from sokoni.shipping.rates import price_in
 from sokoni.shipping.states import LegKind, ZoneKind
 from sokoni.villages.models import ServiceCentre
 
@@ -96,74 +94,37 @@ class Quote:
 # -- the network, read for one quote ----------------------------------------------------------
 
 
-_road_factor = road_factor_for
-
-
 def _point(obj: Any) -> tuple[float, float]:
     return float(obj.latitude), float(obj.longitude)
 
 
-def _zone(kind: str, country: str) -> Zone | None:
-    zones = list(Zone.objects.filter(kind=kind))
-    if kind != ZoneKind.INTERNATIONAL:
-        return zones[0] if zones else None
-    listed = [z for z in zones if country in z.country_list]
-    rest = [z for z in zones if not z.countries]
-    found = listed or rest
-    return found[0] if found else None
-
-
-def _calendars(services: Iterable[Service]) -> dict[int, Calendar]:
-    services = list(services)
-    countries = {s.country for s in services}
-    holidays: dict[str, set[dt.date]] = {c: set() for c in countries}
-    today = dt.date.today()  # noqa: DTZ011 - a window of dates, a day either way is harmless
-    for holiday in Holiday.objects.filter(
-        country__in=countries,
-        date__gte=today - dt.timedelta(days=2),
-        date__lte=today + dt.timedelta(days=120),
-    ):
-        holidays[holiday.country].add(holiday.date)
-    return {
-        s.pk: Calendar(s.works_saturday, s.works_sunday, frozenset(holidays[s.country]))
-        for s in services
-    }
+def _calendar(net: Network, service: ServiceInfo) -> Calendar:
+    return Calendar(
+        service.works_saturday, service.works_sunday, net.holidays.get(service.country, frozenset())
+    )
 
 
 @dataclass
 class _Leg:
     kind: str
     country: str
-    hub: Hub
+    hub: HubInfo
     origin: str
     destination: str
     distance_km: int
 
 
 def _cheapest(
-    leg: _Leg, zone: Zone | None, weight_g: int, currency: str
-) -> tuple[Service, int] | None:
-    services = list(
-        Service.objects.filter(
-            leg=leg.kind, country=leg.country, is_active=True, carrier__is_active=True
-        )
-        .filter(Q(hubs=None) | Q(hubs=leg.hub))
-        .select_related("carrier")
-        .distinct()
-    )
-    best: tuple[Service, int] | None = None
-    for service in services:
-        tables = {t.zone_id: t for t in service.rate_tables.all()}
-        table = tables.get(zone.pk if zone else None) or tables.get(None)
+    net: Network, leg: _Leg, zone: ZoneInfo | None, weight_g: int, currency: str
+) -> tuple[ServiceInfo, int] | None:
+    best: tuple[ServiceInfo, int] | None = None
+    for service in net.services.get((leg.kind, leg.country), []):
+        if not service.serves(leg.hub.pk):
+            continue
+        table = service.tables.get(zone.pk if zone else None) or service.tables.get(None)
         if table is None:
             continue
-        bands = [
-            Band(
-                b.weight_from_g, b.weight_to_g, b.distance_from_km, b.distance_to_km, b.price_minor
-            )
-            for b in RateBand.objects.filter(table=table)
-        ]
-        price = price_in(bands, weight_g, leg.distance_km)
+        price = price_in(table.bands, weight_g, leg.distance_km)
         if price is None:
             continue
         if price and table.currency != currency:
@@ -201,14 +162,12 @@ def quote(
     """Price one shop's parcel to ``destination`` and promise its dates, or raise ``NoRoute``
     naming what is missing (a village with no hub, a place with no coordinates, no carrier
     for a leg or for that weight)."""
-    link = (
-        HubVillage.objects.select_related("hub", "village")
-        .filter(village_id=origin_village_id, hub__is_active=True)
-        .first()
-    )
-    if link is None:
+    net = network()
+    link = HubVillage.objects.select_related("village").filter(village_id=origin_village_id).first()
+    origin_hub = net.hubs.get(link.hub_id) if link is not None else None
+    if link is None or origin_hub is None:
         raise NoRoute(_("This village has no delivery hub yet."), field="delivery")
-    origin_hub, village = link.hub, link.village
+    village = link.village
     if not valid_point(village.latitude, village.longitude):
         raise NoRoute(_("This village has no known location."), field="delivery")
     weight = chargeable_weight_g(weight_g, volume_cm3)
@@ -222,13 +181,13 @@ def quote(
             road_km(
                 _point(village),
                 _point(origin_hub),
-                _road_factor(village.country, village.region),
+                net.road_factor(village.country, village.region),
             ),
         )
     ]
-    destination_hub: Hub | None = None
+    destination_hub: HubInfo | None = None
     if destination.country != origin_hub.country:
-        zone = _zone(ZoneKind.INTERNATIONAL, destination.country)
+        zone = net.zone(ZoneKind.INTERNATIONAL, destination.country)
         legs.append(
             _Leg(
                 LegKind.EXPORT,
@@ -240,8 +199,8 @@ def quote(
             )
         )
     else:
-        destination_hub = _destination_hub(destination)
-        zone = _zone(
+        destination_hub = _destination_hub(net, destination)
+        zone = net.zone(
             ZoneKind.LOCAL if destination_hub.pk == origin_hub.pk else ZoneKind.NATIONAL,
             destination.country,
         )
@@ -256,22 +215,21 @@ def quote(
                     road_km(
                         _point(origin_hub),
                         _point(destination_hub),
-                        _road_factor(origin_hub.country, origin_hub.region),
+                        net.road_factor(origin_hub.country, origin_hub.region),
                     ),
                 )
             )
-        legs.append(_last_leg(destination, destination_hub))
-    priced: list[tuple[_Leg, Service, int]] = []
+        legs.append(_last_leg(net, destination, destination_hub))
+    priced: list[tuple[_Leg, ServiceInfo, int]] = []
     for leg in legs:
-        found = _cheapest(leg, zone, weight, currency)
+        found = _cheapest(net, leg, zone, weight, currency)
         if found is None:
             raise _refuse_leg(leg, weight)
         priced.append((leg, found[0], found[1]))
-    calendars = _calendars(service for _, service, _ in priced)
     earliest, latest = promise(
         now,
         [
-            LegTiming(s.transit_min_days, s.transit_max_days, s.cutoff, calendars[s.pk])
+            LegTiming(s.transit_min_days, s.transit_max_days, s.cutoff, _calendar(net, s))
             for _, s, _ in priced
         ],
         country=origin_hub.country,
@@ -296,7 +254,7 @@ def quote(
                 leg=leg.kind,
                 service_id=service.pk,
                 carrier_id=service.carrier_id,
-                carrier=service.carrier.name,
+                carrier=service.carrier,
                 origin=leg.origin,
                 destination=leg.destination,
                 distance_km=leg.distance_km,
@@ -322,30 +280,27 @@ def _centre(destination: Destination) -> ServiceCentre:
     return centre
 
 
-def _destination_hub(destination: Destination) -> Hub:
+def _destination_hub(net: Network, destination: Destination) -> HubInfo:
     if destination.is_pickup:
         centre = _centre(destination)
-        link = (
-            HubVillage.objects.select_related("hub")
-            .filter(village_id=centre.village_id, hub__is_active=True)
+        hub_id = (
+            HubVillage.objects.filter(village_id=centre.village_id)
+            .values_list("hub_id", flat=True)
             .first()
         )
-        if link is None:
+        found = net.hubs.get(hub_id) if hub_id is not None else None
+        if found is None:
             raise NoRoute(
                 _("That service centre's village has no delivery hub yet."), field="delivery"
             )
-        return link.hub
-    hub = (
-        Hub.objects.filter(pk=destination.hub_id, is_active=True).first()
-        if destination.hub_id is not None
-        else None
-    )
+        return found
+    hub = net.hubs.get(destination.hub_id) if destination.hub_id is not None else None
     if hub is None or hub.country != destination.country:
         raise NoRoute(_("Choose the town to deliver to."), field="delivery")
     return hub
 
 
-def _last_leg(destination: Destination, hub: Hub) -> _Leg:
+def _last_leg(net: Network, destination: Destination, hub: HubInfo) -> _Leg:
     if not destination.is_pickup:
         return _Leg(LegKind.LAST_MILE, hub.country, hub, hub.name, destination.label or hub.name, 0)
     centre = _centre(destination)
@@ -361,5 +316,5 @@ def _last_leg(destination: Destination, hub: Hub) -> _Leg:
         hub,
         hub.name,
         destination.label or centre.name,
-        road_km(_point(hub), point, _road_factor(hub.country, hub.region)),
+        road_km(_point(hub), point, net.road_factor(hub.country, hub.region)),
     )

@@ -8,7 +8,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from sokoni.shipping.geo import DEFAULT_ROAD_FACTOR
-from sokoni.shipping.models import Hub, RoadFactor, Zone
+from sokoni.shipping.models import Hub, RoadFactor
+from sokoni.shipping.network import network
 from sokoni.shipping.states import ZoneKind
 from sokoni.villages.countries import COUNTRY_CODES, country_choices, country_name
 
@@ -45,18 +46,15 @@ class Place:
 def destination_choices() -> list[Place]:
     """Towns with a hub, grouped by country, then the countries with no hub that an
     international zone lists (where couriers take parcels), by name."""
-    hubs = list(Hub.objects.filter(is_active=True).only("pk", "name", "country"))
+    net = network()
+    hubs = list(net.hubs.values())
     with_hubs = {hub.country for hub in hubs}
     towns = sorted(
         (Place(f"hub:{h.pk}", h.name, country_name(h.country)) for h in hubs),
         key=lambda place: (place.group.casefold(), place.label.casefold()),
     )
     listed = {
-        code
-        for countries in Zone.objects.filter(kind=ZoneKind.INTERNATIONAL).values_list(
-            "countries", flat=True
-        )
-        for code in countries.split()
+        code for zone in net.zones if zone.kind == ZoneKind.INTERNATIONAL for code in zone.countries
     }
     abroad = _("Other countries")
     return towns + [

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from sokoni.shipping.models import RateBand, RateTable
+from sokoni.shipping.network import network_forget
 from sokoni.shipping.rates import Band, check_bands
 
 
@@ -28,4 +29,5 @@ def rate_table_set(*, table: RateTable, bands: Sequence[Band]) -> RateTable:
         )
         for band in bands
     )
+    transaction.on_commit(network_forget)
     return table

@@ -15,6 +15,7 @@ from sokoni.orders.models import Checkout, Order
 from sokoni.orders.states import OrderStatus
 from sokoni.payments.models import PaymentIntent
 from sokoni.payments.selectors import ledger_problems
+from sokoni.shipping.tests.factories import test_hub
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -37,6 +38,7 @@ def body_for(product, payment=None):
         "delivery": {
             "method": "address",
             "address": "Box 12, Othaya",
+            "town_id": test_hub("KE").pk,
             "recipient_name": "Grace Wanjiru",
             "recipient_phone": "+254722000111",
         },

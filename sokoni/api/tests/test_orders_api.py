@@ -26,7 +26,7 @@ from sokoni.payments.models import (
     SandboxTransaction,
 )
 from sokoni.payments.selectors import account_balance, ledger_problems
-from sokoni.shipping.tests.factories import shop_with_fee
+from sokoni.shipping.tests.factories import shop_with_fee, test_hub
 from sokoni.villages.models import ServiceCentre
 from sokoni.villages.tests.factories import ServiceCentreFactory
 
@@ -93,6 +93,7 @@ def checkout_body(items=(), payment="card", currency="KES", **delivery):
         "delivery": {
             "method": "address",
             "address": "Box 12, Othaya",
+            "town_id": test_hub("KE").pk,
             "recipient_name": "Grace Wanjiru",
             "recipient_phone": "0722 000 111",
             **delivery,
@@ -329,6 +330,8 @@ def test_a_card_checkout_makes_one_paid_order_per_shop(buyer, market):
     assert first["delivery"] == {
         "method": "address",
         "address": "Box 12, Othaya",
+        "town_id": test_hub("KE").pk,
+        "country": "KE",
         "service_centre": None,
         "recipient_name": "Grace Wanjiru",
         "recipient_phone": "+254722000111",
