@@ -222,6 +222,9 @@ CHECKOUT_RESERVATION_MINUTES = env_int("CHECKOUT_RESERVATION_MINUTES", 30)
 ESCROW_AUTO_RELEASE_DAYS = env_int("ESCROW_AUTO_RELEASE_DAYS", 10)
 ESCROW_UNDELIVERED_RELEASE_DAYS = env_int("ESCROW_UNDELIVERED_RELEASE_DAYS", 30)
 ESCROW_EXTENSION_DAYS = (3, 5, 7, 10)
+# How long a process keeps its copy of the delivery network (hubs, services, rate tables) for
+# quoting; staff changes reach other processes within this many seconds.
+SHIPPING_NETWORK_CACHE_SECONDS = env_int("SHIPPING_NETWORK_CACHE_SECONDS", 60)
 # Platform commission in basis points (1/100 of a percent) where a category sets none.
 DEFAULT_COMMISSION_BP = env_int("DEFAULT_COMMISSION_BP", 500)
 # What a service-centre operator earns on an assisted order released to the seller, in basis
@@ -250,6 +253,12 @@ PAYMENT_WEBHOOK_SECRETS = {
     code: os.environ.get(f"WEBHOOK_SECRET_{code.upper().replace('-', '_')}", "")
     for code in ("sandbox-mobile", "sandbox-card")
 }
+# International courier for exports (docs/logistics.md): the gateway that books parcels and
+# the secret its webhooks are signed with (empty: derived from SECRET_KEY; set it in
+# production). The sandbox courier's day lasts this many seconds (shorten it for demos).
+COURIER_GATEWAY = os.environ.get("COURIER_GATEWAY", "sandbox")
+COURIER_WEBHOOK_SECRET = os.environ.get("COURIER_WEBHOOK_SECRET", "")
+COURIER_SANDBOX_DAY_SECONDS = env_int("COURIER_SANDBOX_DAY_SECONDS", 86_400)
 
 # Text messages: the backend that sends them ("console" writes them to the log), at most this
 # many segments per message, and this many attempts before giving up.

@@ -1,7 +1,9 @@
 """Short text-message commands: read the keyword in any shipped language, answer in the sender's.
 
 A message is a keyword and its arguments: ``STATUS 1042``, ``RECEIVED 1042 4821``,
-``PRICE maize``, ``PIN 4821`` or ``PIN 4821 7395``, ``HELP``. Keywords are a table in code, one
+``PRICE maize``, ``PIN 4821`` or ``PIN 4821 7395``, ``HELP``; couriers and hub staff record
+a parcel's journey with ``SCAN SKAC3DEF4G PICKED`` (``SCAN <code> FAILED NOBODY`` says why a
+delivery failed). Keywords are a table in code, one
 per shipped language (not gettext: a Swahili speaker whose account is in English still writes
 ``HALI``), and every keyword works for everyone. They are matched without regard to case,
 Latin accents, punctuation or extra spaces; a keyword in Chinese or Korean may be written
@@ -23,7 +25,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from typing import Final, TypeVar
 
 from django.conf import settings
 from django.utils import timezone
@@ -38,8 +40,17 @@ from sokoni.catalog.search import edit_distance, fold, product_search
 from sokoni.catalog.states import Unit
 from sokoni.core.errors import DomainError, NotFound
 from sokoni.core.money import format_money
-from sokoni.logistics.models import Pickup
-from sokoni.logistics.states import PickupStatus
+from sokoni.logistics.errors import ShipmentMoveNotAllowed
+from sokoni.logistics.models import Pickup, Shipment
+from sokoni.logistics.selectors import hub_of, next_hub
+from sokoni.logistics.shipments import (
+    CODE_LENGTH,
+    CODE_PREFIX,
+    normalize_code,
+    shipment_for_scanner,
+    shipment_record,
+)
+from sokoni.logistics.states import SCANNABLE, FailureReason, PickupStatus, ShipmentStatus
 from sokoni.messaging.segments import segments
 from sokoni.orders.models import Order
 from sokoni.orders.selectors import order_get_for_buyer, order_get_for_seller
@@ -55,6 +66,7 @@ class Command(StrEnum):
     RECEIVED = "received"
     PRICE = "price"
     PIN = "pin"
+    SCAN = "scan"
 
 
 # The words people send, per shipped language; the first is the one the help text shows.
@@ -66,6 +78,7 @@ KEYWORDS: Final[Mapping[str, Mapping[Command, tuple[str, ...]]]] = {
         Command.RECEIVED: ("RECEIVED", "RECEIVE"),
         Command.PRICE: ("PRICE", "PRICES"),
         Command.PIN: ("PIN",),
+        Command.SCAN: ("SCAN",),
     },
     "sw": {
         Command.HELP: ("MSAADA",),
@@ -73,6 +86,7 @@ KEYWORDS: Final[Mapping[str, Mapping[Command, tuple[str, ...]]]] = {
         Command.RECEIVED: ("NIMEPOKEA", "POKEA", "NIMEPATA"),
         Command.PRICE: ("BEI",),
         Command.PIN: ("PIN", "SIRI"),
+        Command.SCAN: ("SKANI",),
     },
     "hi": {
         Command.HELP: ("मदद", "सहायता", "MADAD"),
@@ -80,6 +94,7 @@ KEYWORDS: Final[Mapping[str, Mapping[Command, tuple[str, ...]]]] = {
         Command.RECEIVED: ("मिला", "प्राप्त", "MILA"),
         Command.PRICE: ("दाम", "कीमत", "DAAM", "KEEMAT"),
         Command.PIN: ("पिन", "PIN"),
+        Command.SCAN: ("स्कैन", "SKAIN"),
     },
     "zh-hans": {
         Command.HELP: ("帮助",),
@@ -87,6 +102,7 @@ KEYWORDS: Final[Mapping[str, Mapping[Command, tuple[str, ...]]]] = {
         Command.RECEIVED: ("收到", "收货"),
         Command.PRICE: ("价格", "价钱"),
         Command.PIN: ("密码", "PIN"),
+        Command.SCAN: ("扫描", "扫码"),
     },
     "ko": {
         Command.HELP: ("도움말", "도움"),
@@ -94,6 +110,7 @@ KEYWORDS: Final[Mapping[str, Mapping[Command, tuple[str, ...]]]] = {
         Command.RECEIVED: ("수령", "받음"),
         Command.PRICE: ("가격", "시세"),
         Command.PIN: ("비밀번호", "PIN"),
+        Command.SCAN: ("스캔",),
     },
     "es": {
         Command.HELP: ("AYUDA",),
@@ -101,6 +118,7 @@ KEYWORDS: Final[Mapping[str, Mapping[Command, tuple[str, ...]]]] = {
         Command.RECEIVED: ("RECIBIDO", "RECIBÍ"),
         Command.PRICE: ("PRECIO", "PRECIOS"),
         Command.PIN: ("PIN", "CLAVE"),
+        Command.SCAN: ("ESCANEAR", "ESCANEO"),
     },
     "fr": {
         Command.HELP: ("AIDE",),
@@ -108,6 +126,7 @@ KEYWORDS: Final[Mapping[str, Mapping[Command, tuple[str, ...]]]] = {
         Command.RECEIVED: ("REÇU", "RECUE"),
         Command.PRICE: ("PRIX",),
         Command.PIN: ("PIN",),
+        Command.SCAN: ("SCANNER",),
     },
 }
 
@@ -142,6 +161,169 @@ def keyword(command: Command, language: str | None = None) -> str:
     """The word the help text shows for a command in a language (English when it has none)."""
     table = KEYWORDS.get(language or get_language() or "", KEYWORDS["en"])
     return table[command][0]
+
+
+def scan_word(
+    tables: Mapping[str, Mapping[V, tuple[str, ...]]], value: V, language: str | None = None
+) -> str:
+    """The word replies show for an event or a failure reason (English when none)."""
+    table = tables.get(language or get_language() or "", tables["en"])
+    return table[value][0]
+
+
+# What couriers write after ``SCAN <code>``: the event, then for a failed delivery its reason.
+# Like the keywords, every word works for everyone; the first of a language is the one its
+# replies show. Words of two or three parts may be sent with or without spaces (PICKED UP).
+V = TypeVar("V", ShipmentStatus, FailureReason)
+_E = ShipmentStatus
+SCAN_EVENTS: Final[Mapping[str, Mapping[ShipmentStatus, tuple[str, ...]]]] = {
+    "en": {
+        _E.PICKED_UP: ("PICKED", "PICKED UP", "PICKUP", "COLLECTED"),
+        _E.AT_HUB: ("HUB", "AT HUB"),
+        _E.IN_TRANSIT: ("TRANSIT", "IN TRANSIT"),
+        _E.OUT_FOR_DELIVERY: ("OUT", "OUT FOR DELIVERY"),
+        _E.DELIVERED: ("DELIVERED",),
+        _E.FAILED_ATTEMPT: ("FAILED", "FAIL"),
+        _E.RETURNED: ("RETURNED", "RETURN"),
+    },
+    "sw": {
+        _E.PICKED_UP: ("IMECHUKULIWA", "CHUKUA"),
+        _E.AT_HUB: ("KITUONI", "KITUO"),
+        _E.IN_TRANSIT: ("NJIANI",),
+        _E.OUT_FOR_DELIVERY: ("INAPELEKWA", "PELEKA"),
+        _E.DELIVERED: ("IMEFIKISHWA", "IMEFIKA"),
+        _E.FAILED_ATTEMPT: ("IMESHINDWA", "SHINDWA"),
+        _E.RETURNED: ("IMERUDISHWA", "RUDISHA"),
+    },
+    "hi": {
+        _E.PICKED_UP: ("उठाया", "UTHAYA"),
+        _E.AT_HUB: ("हब",),
+        _E.IN_TRANSIT: ("रास्ते", "RASTE"),
+        _E.OUT_FOR_DELIVERY: ("निकला", "NIKLA"),
+        _E.DELIVERED: ("पहुँचाया", "पहुंचाया", "PAHUNCHAYA"),
+        _E.FAILED_ATTEMPT: ("असफल", "ASAFAL"),
+        _E.RETURNED: ("वापस", "VAPAS", "WAPAS"),
+    },
+    "zh-hans": {
+        _E.PICKED_UP: ("揽收", "已揽收"),
+        _E.AT_HUB: ("到站", "中转站"),
+        _E.IN_TRANSIT: ("运输中", "在途"),
+        _E.OUT_FOR_DELIVERY: ("派送", "派送中"),
+        _E.DELIVERED: ("签收", "已签收", "送达"),
+        _E.FAILED_ATTEMPT: ("失败", "未送达"),
+        _E.RETURNED: ("退回", "已退回"),
+    },
+    "ko": {
+        _E.PICKED_UP: ("집하",),
+        _E.AT_HUB: ("허브", "터미널"),
+        _E.IN_TRANSIT: ("이동중", "운송중"),
+        _E.OUT_FOR_DELIVERY: ("배송출발", "배송중"),
+        _E.DELIVERED: ("배송완료", "완료"),
+        _E.FAILED_ATTEMPT: ("실패", "미배송"),
+        _E.RETURNED: ("반송",),
+    },
+    "es": {
+        _E.PICKED_UP: ("RECOGIDO",),
+        _E.AT_HUB: ("CENTRO", "ALMACÉN"),
+        _E.IN_TRANSIT: ("TRÁNSITO", "EN TRÁNSITO"),
+        _E.OUT_FOR_DELIVERY: ("REPARTO", "EN REPARTO"),
+        _E.DELIVERED: ("ENTREGADO",),
+        _E.FAILED_ATTEMPT: ("FALLIDO",),
+        _E.RETURNED: ("DEVUELTO",),
+    },
+    "fr": {
+        _E.PICKED_UP: ("RAMASSÉ", "COLLECTÉ"),
+        _E.AT_HUB: ("DÉPÔT", "AGENCE"),
+        _E.IN_TRANSIT: ("ACHEMINEMENT", "EN TRANSIT"),
+        _E.OUT_FOR_DELIVERY: ("TOURNÉE", "EN LIVRAISON"),
+        _E.DELIVERED: ("LIVRÉ",),
+        _E.FAILED_ATTEMPT: ("ÉCHEC",),
+        _E.RETURNED: ("RETOURNÉ", "RETOUR"),
+    },
+}
+_F = FailureReason
+SCAN_REASONS: Final[Mapping[str, Mapping[FailureReason, tuple[str, ...]]]] = {
+    "en": {
+        _F.NOBODY_HOME: ("NOBODY", "NOBODY HOME", "ABSENT"),
+        _F.WRONG_ADDRESS: ("ADDRESS", "WRONG ADDRESS"),
+        _F.REFUSED: ("REFUSED",),
+        _F.NO_ACCESS: ("ACCESS", "NO ACCESS", "ROAD"),
+        _F.DAMAGED: ("DAMAGED",),
+        _F.OTHER: ("OTHER",),
+    },
+    "sw": {
+        _F.NOBODY_HOME: ("HAKUNA", "HAKUNA MTU", "HAYUPO"),
+        _F.WRONG_ADDRESS: ("ANWANI",),
+        _F.REFUSED: ("AMEKATAA", "KATAA"),
+        _F.NO_ACCESS: ("BARABARA", "HAIFIKIKI"),
+        _F.DAMAGED: ("IMEHARIBIKA", "HARIBIKA"),
+        _F.OTHER: ("NYINGINE",),
+    },
+    "hi": {
+        _F.NOBODY_HOME: ("कोई नहीं", "KOI NAHI"),
+        _F.WRONG_ADDRESS: ("पता", "PATA"),
+        _F.REFUSED: ("इनकार", "मना", "INKAR", "MANA"),
+        _F.NO_ACCESS: ("रास्ता बंद", "RASTA BAND"),
+        _F.DAMAGED: ("टूटा", "खराब", "TOOTA", "KHARAB"),
+        _F.OTHER: ("अन्य", "ANYA"),
+    },
+    "zh-hans": {
+        _F.NOBODY_HOME: ("无人", "没人"),
+        _F.WRONG_ADDRESS: ("地址",),
+        _F.REFUSED: ("拒收",),
+        _F.NO_ACCESS: ("路不通", "无法到达"),
+        _F.DAMAGED: ("损坏",),
+        _F.OTHER: ("其他",),
+    },
+    "ko": {
+        _F.NOBODY_HOME: ("부재",),
+        _F.WRONG_ADDRESS: ("주소",),
+        _F.REFUSED: ("거부", "수취거부"),
+        _F.NO_ACCESS: ("접근불가", "진입불가"),
+        _F.DAMAGED: ("파손",),
+        _F.OTHER: ("기타",),
+    },
+    "es": {
+        _F.NOBODY_HOME: ("AUSENTE", "NADIE"),
+        _F.WRONG_ADDRESS: ("DIRECCIÓN",),
+        _F.REFUSED: ("RECHAZADO",),
+        _F.NO_ACCESS: ("ACCESO", "SIN ACCESO"),
+        _F.DAMAGED: ("DAÑADO",),
+        _F.OTHER: ("OTRO",),
+    },
+    "fr": {
+        _F.NOBODY_HOME: ("ABSENT", "PERSONNE"),
+        _F.WRONG_ADDRESS: ("ADRESSE",),
+        _F.REFUSED: ("REFUSÉ",),
+        _F.NO_ACCESS: ("ACCÈS", "INACCESSIBLE"),
+        _F.DAMAGED: ("ENDOMMAGÉ", "ABÎMÉ"),
+        _F.OTHER: ("AUTRE",),
+    },
+}
+# A parcel code: SK and 8 letters or digits (the prefix may be left out).
+PARCEL_CODE_LENGTH: Final = len(CODE_PREFIX) + CODE_LENGTH
+_CODE_PART: Final = re.compile(r"[A-Za-z0-9./-]*")
+
+
+def _squash(word: str) -> str:
+    """A word as matched: folded, and without the spaces of a word sent in parts."""
+    return fold(word).replace(" ", "")
+
+
+def _word_lookup(tables: Mapping[str, Mapping[V, tuple[str, ...]]]) -> dict[str, V]:
+    found: dict[str, V] = {}
+    for table in tables.values():
+        for value, words in table.items():
+            for word in words:
+                if found.setdefault(_squash(word), value) != value:
+                    raise ValueError(f"scan word {word!r} names two things")
+    return found
+
+
+_EVENT_BY_WORD: Final = _word_lookup(SCAN_EVENTS)
+_REASON_BY_WORD: Final = _word_lookup(SCAN_REASONS)
+# The most parts a word of the tables is sent in ("OUT FOR DELIVERY").
+WORD_PARTS: Final = 3
 
 
 # -- reading a message --------------------------------------------------------------------------
@@ -228,6 +410,42 @@ def _number(order_id: int) -> str:
     return f"SK-{order_id:06d}"
 
 
+def parcel_code_of(args: Sequence[str]) -> tuple[str, tuple[str, ...]]:
+    """Read a parcel code at the start of the arguments ("SKAC3DEF4G", "sk-ac3d-ef4g",
+    "SK AC3D EF4G", "AC3DEF4G" without its prefix, or run into a Chinese word: "SKAC3DEF4G签收");
+    return it in its printed form ("" when there is none) and the arguments after it."""
+    tokens = list(args)
+    code = ""
+    while tokens and len(code) < PARCEL_CODE_LENGTH:
+        token = tokens[0]
+        if code and _squash(token) in _EVENT_BY_WORD:
+            break
+        found = _CODE_PART.match(token)
+        head = found.group() if found else ""
+        part = normalize_code(head)
+        if not part:
+            break
+        code += part
+        tail = token[len(head) :]
+        tokens = [tail, *tokens[1:]] if tail else tokens[1:]
+        if tail:
+            break
+    if len(code) == CODE_LENGTH and not code.startswith(CODE_PREFIX):
+        code = CODE_PREFIX + code
+    return code, tuple(tokens)
+
+
+def read_word(lookup: Mapping[str, V], args: Sequence[str]) -> tuple[V | None, tuple[str, ...]]:
+    """The word of ``lookup`` at the start of the arguments, the longest first when it may be
+    sent in parts ("OUT FOR DELIVERY"); punctuation on its own is skipped."""
+    tokens = [token for token in args if _squash(token)]
+    for parts in range(min(WORD_PARTS, len(tokens)), 0, -1):
+        value = lookup.get("".join(_squash(token) for token in tokens[:parts]))
+        if value is not None:
+            return value, tuple(tokens[parts:])
+    return None, tuple(tokens)
+
+
 # -- replies --------------------------------------------------------------------------------------
 
 
@@ -272,6 +490,11 @@ def usage(command: Command) -> str:
     if command == Command.PIN:
         return _("To set a PIN, send: %(word)s <new PIN>. To change it: %(word)s <old> <new>") % {
             "word": word
+        }
+    if command == Command.SCAN:
+        return _("To record a parcel, send: %(word)s <code> <event>. Events: %(events)s") % {
+            "word": word,
+            "events": " ".join(scan_word(SCAN_EVENTS, kind) for kind in SCANNABLE),
         }
     return help_text()
 
@@ -430,11 +653,74 @@ def _pin(user: User, args: tuple[str, ...]) -> str:
     return _("Your PIN is changed. Keep it secret: Sokoni never asks for it.")
 
 
+def _reasons() -> str:
+    return _("Say why it failed: %(word)s <code> %(failed)s <reason>. Reasons: %(reasons)s") % {
+        "word": keyword(Command.SCAN),
+        "failed": scan_word(SCAN_EVENTS, ShipmentStatus.FAILED_ATTEMPT),
+        "reasons": " ".join(scan_word(SCAN_REASONS, reason) for reason in FailureReason),
+    }
+
+
+def _scan_refused(error: DomainError, code: str, kind: ShipmentStatus) -> str:
+    """A refused event, in GSM-7 (the service's own message has typographic quotes)."""
+    status = error.context.get("from_status")
+    if isinstance(error, ShipmentMoveNotAllowed) and status in ShipmentStatus.values:
+        return _('Parcel %(code)s is "%(status)s": "%(event)s" cannot be recorded now.') % {
+            "code": code,
+            "status": ShipmentStatus(status).label,
+            "event": kind.label,
+        }
+    return str(error.message)
+
+
+def _scan(user: User, args: tuple[str, ...]) -> str:
+    """Record an event on a parcel the sender carries or handles at their hub.
+
+    A parcel the sender may not scan is answered like an unknown code. A resent message
+    changes nothing: the service answers a repeat with None, and a repeat it refuses (a second
+    failed attempt) is recognised by the parcel already being in that status.
+    """
+    code, rest = parcel_code_of(args)
+    kind, rest = read_word(_EVENT_BY_WORD, rest)
+    if not code or kind is None:
+        return usage(Command.SCAN)
+    failure: FailureReason | None = None
+    if kind == ShipmentStatus.FAILED_ATTEMPT:
+        failure, rest = read_word(_REASON_BY_WORD, rest)
+        if failure is None:
+            return _reasons()
+    try:
+        shipment = shipment_for_scanner(code, user)
+    except NotFound:
+        return _("No parcel %(code)s found for this phone number.") % {"code": code}
+    hub = (hub_of(user, shipment) or next_hub(shipment)) if kind == ShipmentStatus.AT_HUB else None
+    values = {"code": shipment.code, "event": kind.label}
+    try:
+        event = shipment_record(
+            shipment=shipment,
+            kind=kind,
+            actor=user,
+            via="sms",
+            failure=failure or "",
+            note=" ".join(rest),
+            hub=hub,
+        )
+    except DomainError as error:
+        if Shipment.objects.filter(pk=shipment.pk, status=kind).exists():
+            event = None
+        else:
+            return _scan_refused(error, shipment.code, kind)
+    if event is None:
+        return _("Parcel %(code)s: %(event)s was already recorded.") % values
+    return _("Parcel %(code)s: %(event)s, recorded.") % values
+
+
 HANDLERS: Final[Mapping[Command, Callable[[User, tuple[str, ...]], str]]] = {
     Command.STATUS: _status,
     Command.RECEIVED: _received,
     Command.PRICE: _price,
     Command.PIN: _pin,
+    Command.SCAN: _scan,
 }
 
 

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sokoni.logistics import export_views
 
 app_name = "courier"
-urlpatterns: list = []
+urlpatterns = [
+    path("<slug:gateway>/events/", export_views.events, name="events"),
+]

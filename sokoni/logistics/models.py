@@ -338,3 +338,59 @@ class RunLeftover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shipment_id} {self.date}: {self.reason}"
+
+
+# -- exports by international courier ----------------------------------------------------------
+
+
+class CourierEventReceipt(AppendOnlyModel):
+    """One event of an international courier's feed, handled once.
+
+    Webhooks and the polling fallback both write here before they move a parcel: an event
+    delivered twice, or found again by polling, changes nothing the second time. ``outcome``
+    says what the event did: applied, unchanged (the parcel already was there) or ignored
+    (older than an event already applied). A move the parcel cannot make from where it is
+    leaves no receipt, so that it is handled once the events before it arrive.
+    """
+
+    gateway = models.CharField(_("courier gateway"), max_length=20)
+    event_id = models.CharField(_("courier's event id"), max_length=80)
+    shipment = models.ForeignKey(Shipment, on_delete=models.PROTECT, related_name="+")
+    # When the courier says it happened: a later-dated event already handled makes it stale.
+    occurred_at = models.DateTimeField(_("happened"))
+    outcome = models.CharField(_("outcome"), max_length=10)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("courier event received")
+        verbose_name_plural = _("courier events received")
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["gateway", "event_id"], name="courier_event_once"),
+        ]
+        indexes = [models.Index(fields=["shipment", "occurred_at"], name="courier_event_by_parcel")]
+
+    def __str__(self) -> str:
+        return f"{self.gateway}:{self.event_id}"
+
+
+class SandboxCourierParcel(models.Model):
+    """The sandbox courier's own books, as a real courier keeps them on its side.
+
+    What was booked under which shipper's reference, and the events the courier will report
+    (planned at booking). Its status query reads these rows; the platform's records never do.
+    """
+
+    tracking_number = models.CharField(max_length=20, unique=True)
+    reference = models.CharField(max_length=40, unique=True)
+    label_ref = models.CharField(max_length=40)
+    destination_country = models.CharField(max_length=2)
+    booked_at = models.DateTimeField()
+    events = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("sandbox courier parcel")
+        verbose_name_plural = _("sandbox courier parcels")
+
+    def __str__(self) -> str:
+        return self.tracking_number

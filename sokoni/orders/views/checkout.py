@@ -213,11 +213,11 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
         "cash_centres": [c for c in centres if c.operator_id is not None],
     }
     remembered = destination_chosen(request, groups[0].shop if groups else None)
-    kind = remembered.value.partition(":")[0] if remembered else ""
+    kind, _sep, value = remembered.value.partition(":") if remembered else ("", "", "")
     initial = {
         "delivery_method": DeliveryMethod.PICKUP if kind == "centre" else DeliveryMethod.ADDRESS,
-        "town": remembered.value if remembered and kind != "centre" else "",
-        "service_centre": remembered.value.partition(":")[2] if kind == "centre" else None,
+        "town": f"{kind}:{value}" if kind in ("hub", "country") else "",
+        "service_centre": value if kind == "centre" else None,
         "recipient_name": user.name,
         "recipient_phone": user.phone,
         "phone": user.phone,

@@ -24,14 +24,15 @@ from sokoni.agents.selectors import cash_day, desk_for
 from sokoni.agents.services import cash_count_record
 from sokoni.catalog.models import Product
 from sokoni.logistics.services import pickup_check_in, pickup_hand_over
+from sokoni.logistics.states import ShipmentStatus
 from sokoni.orders.models import Checkout, Order
 from sokoni.orders.services.checkout import Delivery, checkout_pay, checkout_place
-from sokoni.orders.services.lifecycle import order_ship
 from sokoni.orders.states import DeliveryMethod
 from sokoni.payments.services.intents import payment_confirm_cash
 from sokoni.payments.states import PaymentMethod
 from sokoni.villages.models import ServiceCentre
 from sokoni.villages.services import resident_set_centre
+from sokoni.web.demo.network import Scan, parcel_story
 from sokoni.web.demo.world import DEMO_ACCOUNTS
 
 DEMO_PIN: Final = "4071"
@@ -116,8 +117,31 @@ class DemoCentre:
         )
         return checkout.orders.get()
 
-    def _arrived(self, order: Order, tracking: str) -> None:
-        order_ship(order=order, actor=order.shop.owner, tracking_ref=tracking)
+    def _on_its_way(self, order: Order) -> None:
+        """The Nyeri van collected the parcel and the Nyeri hub has it (the order is shipped)."""
+        now = timezone.now()
+        parcel_story(
+            order,
+            [
+                Scan(ShipmentStatus.PICKED_UP, now, "van"),
+                Scan(ShipmentStatus.AT_HUB, now, "clerk", hub="destination", via="web"),
+            ],
+        )
+
+    def _arrived(self, order: Order) -> None:
+        """The van brought the parcel to the centre; the operator checked it in."""
+        self._on_its_way(order)
+        parcel_story(
+            order,
+            [
+                Scan(
+                    ShipmentStatus.OUT_FOR_DELIVERY,
+                    timezone.now(),
+                    "van",
+                    note="On the van to the service centre.",
+                )
+            ],
+        )
         with mock.patch(
             "sokoni.logistics.services.secrets.randbelow", return_value=DEMO_PICKUP_CODE
         ):
@@ -133,20 +157,19 @@ class DemoCentre:
         checkout = self._assisted("collected", centre, njeri, quantity=2)
         if checkout is not None:
             order = self._cash(checkout)
-            self._arrived(order, "G4S-NYR-20418")
+            self._arrived(order)
             pickup_hand_over(
                 order_id=order.pk, operator=self.operator, code=f"{DEMO_PICKUP_CODE:06d}"
             )
         # Waiting at the centre for Njeri, with the demo code.
         checkout = self._assisted("waiting at the centre", centre, njeri)
         if checkout is not None:
-            self._arrived(self._cash(checkout), "G4S-NYR-20433")
+            self._arrived(self._cash(checkout))
             self.report.parcels_waiting += 1
         # Paid in cash for Kamau and on its way: the operator checks it in when it arrives.
         checkout = self._assisted("on its way", centre, kamau)
         if checkout is not None:
-            order = self._cash(checkout)
-            order_ship(order=order, actor=order.shop.owner, tracking_ref="G4S-NYR-20441")
+            self._on_its_way(self._cash(checkout))
         # Placed for Kamau a moment ago: his cash is due at the desk.
         checkout = self._assisted("cash due", centre, kamau)
         if checkout is not None:

@@ -1,9 +1,11 @@
 """Demo orders: one small story for every state an order can be in, with its real money.
 
-Every order goes through the services a person's request would use: checkout, the sandbox
-providers (a card answers at once; mobile money is answered by calling the sandbox's own
-tasks here, so seeding never waits for a worker), shipping, receipt, extension, disputes,
-cancellation, expiry and automatic release (both with a ``now`` in the future), and payouts.
+Every order goes through the services a person's request would use: checkout (priced and
+promised by the demo delivery network, ``network.py``), the sandbox providers (a card answers
+at once; mobile money is answered by calling the sandbox's own tasks here, so seeding never
+waits for a worker), the couriers' scans (``network.parcel_story``), receipt, extension,
+disputes, cancellation, expiry and automatic release, and payouts. Stories that took days
+happen at their own moments in the past (``network.happening_at``).
 The ledger therefore holds exactly the journal transactions these stories would write, and
 ``manage.py ledger_check`` passes. With the database task backend, the tasks these services
 enqueue (sandbox callbacks, expiry, auto-release, payout sending) wait in the queue for the
@@ -18,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Final
 
@@ -29,6 +31,8 @@ from django.utils import timezone
 from sokoni.accounts.models import User
 from sokoni.catalog.models import Product, Shop
 from sokoni.core.money import Money
+from sokoni.logistics.shipments import shipments_cancel_unsent
+from sokoni.logistics.states import FailureReason, ShipmentStatus
 from sokoni.orders.models import Checkout, Order
 from sokoni.orders.services.checkout import (
     Delivery,
@@ -43,7 +47,6 @@ from sokoni.orders.services.lifecycle import (
     order_confirm_receipt,
     order_dispute_open,
     order_extend,
-    order_ship,
 )
 from sokoni.orders.states import DeliveryMethod, DisputeDecision, DisputeReason
 from sokoni.payments.gateways.sandbox import sandbox_deliver_callback, sandbox_mobile_answer
@@ -52,7 +55,10 @@ from sokoni.payments.selectors import wallet_balances
 from sokoni.payments.services.intents import payment_confirm_cash
 from sokoni.payments.services.payouts import payout_request, payout_send
 from sokoni.payments.states import PaymentMethod
+from sokoni.shipping.models import Hub
+from sokoni.shipping.promise import country_zone
 from sokoni.villages.models import ServiceCentre
+from sokoni.web.demo.network import Scan, happening_at, parcel_story
 from sokoni.web.demo.world import DEMO_ACCOUNTS
 
 CARD_THAT_PAYS: Final = "4242424242424242"  # the sandbox card that pays at once
@@ -93,13 +99,63 @@ class OrdersReport:
     skipped: list[str] = field(default_factory=list)
 
 
-def _address(buyer: User, address: str) -> Delivery:
+NAIROBI_ADDRESS: Final = "Flat 4B, Kilimani Heights, Argwings Kodhek Road, Nairobi"
+LONDON_ADDRESS: Final = "Flat 2, 18 Cazenove Road, London N16 6BD, United Kingdom"
+_S = ShipmentStatus
+
+
+def _address(buyer: User, address: str, *, hub: Hub | None = None, country: str = "") -> Delivery:
+    """Delivery to ``address`` in the town of ``hub``, or abroad in ``country`` (no hub)."""
     return Delivery(
         method=DeliveryMethod.ADDRESS,
         recipient_name=buyer.name,
         recipient_phone=buyer.phone,
         address=address,
+        hub_id=hub.pk if hub else None,
+        country=country,
     )
+
+
+def _from_dongfeng(placed: datetime, *, abroad: str) -> list[Scan]:
+    """A parcel ordered at 2 pm in Dongfeng leaves with the evening van; the next morning the
+    Suining hub hands it to the international courier, whose feed reports it ``abroad``."""
+    return [
+        Scan(_S.PICKED_UP, placed + timedelta(hours=4), "van"),
+        Scan(_S.AT_HUB, placed + timedelta(hours=6), "clerk", hub="origin"),
+        Scan(
+            _S.IN_TRANSIT,
+            placed + timedelta(hours=20),
+            "clerk",
+            hub="origin",
+            note="Handed to the international courier at {origin}.",
+        ),
+        Scan(_S.AT_HUB, placed + timedelta(days=7), "abroad", note=abroad),
+    ]
+
+
+def _delivered_abroad(at: datetime, note: str) -> list[Scan]:
+    return [
+        Scan(_S.OUT_FOR_DELIVERY, at - timedelta(hours=5), "abroad"),
+        Scan(_S.DELIVERED, at, "abroad", note=note),
+    ]
+
+
+def _to_nairobi(placed: datetime) -> list[Scan]:
+    """Ordered at 10 am: the next morning's van in Othaya, the Nyeri hub, the line haul to the
+    Nairobi hub."""
+    return [
+        Scan(_S.PICKED_UP, placed + timedelta(hours=24.5), "van", note="Collected in Othaya."),
+        Scan(_S.AT_HUB, placed + timedelta(hours=27.5), "clerk", hub="origin", via="web"),
+        Scan(
+            _S.IN_TRANSIT,
+            placed + timedelta(hours=30),
+            "clerk",
+            hub="origin",
+            note="Left {origin} for {destination}.",
+            via="web",
+        ),
+        Scan(_S.AT_HUB, placed + timedelta(hours=70), "courier", hub="destination"),
+    ]
 
 
 class DemoOrders:
@@ -118,9 +174,25 @@ class DemoOrders:
         self.staff = people[phones["staff"]]
         self.seller_shop = Shop.objects.filter(owner=self.seller).order_by("pk").first()
         self.farmer_shop = Shop.objects.filter(owner=self.farmer).order_by("pk").first()
+        self.nairobi = Hub.objects.filter(code="nairobi").first()
         self.now = timezone.now()
+        # The stories' clock: 5 pm in Nairobi today (or yesterday, before 5 pm), so that the
+        # couriers' scans fall in working hours.
+        local = timezone.localtime(self.now, country_zone("KE"))
+        evening = local.replace(hour=17, minute=0, second=0, microsecond=0)
+        self.evening = evening if evening <= local else evening - timedelta(days=1)
 
     # -- helpers ----------------------------------------------------------------------------
+
+    def _ago(self, days: float, hours: float = 0) -> datetime:
+        """``days`` and ``hours`` before 5 pm in Nairobi (see ``evening``)."""
+        return self.evening - timedelta(days=days, hours=hours)
+
+    def _in_nairobi(self, buyer: User) -> Delivery:
+        return _address(buyer, NAIROBI_ADDRESS, hub=self.nairobi)
+
+    def _in_london(self, buyer: User) -> Delivery:
+        return _address(buyer, LONDON_ADDRESS, country="GB")
 
     def _rates(self) -> None:
         """Demo exchange rates against the euro for every currency that has none."""
@@ -202,24 +274,38 @@ class DemoOrders:
         sandbox_deliver_callback.call(intent.provider, intent.provider_ref)
         return checkout.orders.get()
 
-    def _ship(self, order: Order, tracking: str) -> Order:
-        return order_ship(order=order, actor=order.shop.owner, tracking_ref=tracking)
-
     # -- the stories ------------------------------------------------------------------------
+    # Each story happened over the past days or weeks (``happening_at``): placed, paid, then
+    # moved by the couriers' scans, so dates, promises and release windows read as they would.
 
     def waiting_for_payment(self) -> None:
         """Placed a moment ago, not paid yet: the stock is reserved for 30 minutes."""
-        address = "Flat 4B, Kilimani Heights, Argwings Kodhek Road, Nairobi"
-        self._place("waiting", self.buyer, self.seller_shop, _address(self.buyer, address))
+        self._place("waiting", self.buyer, self.seller_shop, self._in_nairobi(self.buyer))
 
-    def paid_and_held(self) -> None:
-        """Paid by card: the money waits in escrow until the farmer ships."""
-        address = "Flat 4B, Kilimani Heights, Argwings Kodhek Road, Nairobi"
-        checkout = self._place(
-            "paid", self.buyer, self.farmer_shop, _address(self.buyer, address), quantity=2
+    def delivered(self) -> None:
+        """Paid by card five days ago: the van collected it in Othaya, the post took it to
+        Nairobi, the courier handed it over yesterday. The release window runs from there."""
+        placed = self._ago(5, 7)
+        with happening_at(placed):
+            checkout = self._place(
+                "delivered", self.buyer, self.farmer_shop, self._in_nairobi(self.buyer), quantity=2
+            )
+            if checkout is None:
+                return
+            order = self._pay_by_card(checkout)
+        parcel_story(
+            order,
+            [
+                *_to_nairobi(placed),
+                Scan(_S.OUT_FOR_DELIVERY, self._ago(1, 8), "courier", via="sms"),
+                Scan(
+                    _S.DELIVERED,
+                    self._ago(1, 5),
+                    "courier",
+                    note="Handed to the buyer at her door.",
+                ),
+            ],
         )
-        if checkout is not None:
-            self._pay_by_card(checkout)
 
     def paid_in_cash(self) -> None:
         """Picked up at the Othaya service centre and paid there in cash to the operator."""
@@ -243,24 +329,50 @@ class DemoOrders:
             reference=intent.reference, operator=self.operator, amount_minor=intent.amount_minor
         )
 
-    def shipped(self) -> None:
-        """Paid by mobile money and shipped from Dongfeng: released 10 days after shipping."""
-        address = "Flat 4B, Kilimani Heights, Argwings Kodhek Road, Nairobi"
-        checkout = self._place(
-            "shipped", self.buyer, self.seller_shop, _address(self.buyer, address)
-        )
-        if checkout is not None:
+    def failed_attempt(self) -> None:
+        """Paid by mobile money; yesterday nobody was home, today the courier tries again."""
+        placed = self._ago(4, 7)
+        with happening_at(placed):
+            checkout = self._place(
+                "failed attempt", self.buyer, self.farmer_shop, self._in_nairobi(self.buyer)
+            )
+            if checkout is None:
+                return
             order = self._pay_by_mobile_money(checkout, MOBILE_MONEY_PAYER)
-            self._ship(order, "SF1402298811CN")
+        parcel_story(
+            order,
+            [
+                *_to_nairobi(placed),
+                Scan(_S.OUT_FOR_DELIVERY, self._ago(1, 8), "courier", via="sms"),
+                Scan(
+                    _S.FAILED_ATTEMPT,
+                    self._ago(1, 5),
+                    "courier",
+                    failure=FailureReason.NOBODY_HOME,
+                    note="Nobody at the flat; the caretaker asked us to come back after 5 pm.",
+                    via="sms",
+                ),
+                Scan(_S.OUT_FOR_DELIVERY, self._ago(0, 8), "courier", via="sms"),
+            ],
+        )
 
     def shipped_and_extended(self) -> None:
         """Bought from London in pounds; the parcel is slow, so she extended the window once."""
-        address = "Flat 2, 18 Cazenove Road, London N16 6BD, United Kingdom"
-        checkout = self._place(
-            "extended", self.abroad, self.seller_shop, _address(self.abroad, address)
+        placed = self._ago(8, 8)
+        with happening_at(placed):
+            checkout = self._place(
+                "extended", self.abroad, self.seller_shop, self._in_london(self.abroad)
+            )
+            if checkout is None:
+                return
+            order = self._pay_by_card(checkout)
+        parcel_story(
+            order,
+            _from_dongfeng(
+                placed, abroad="At the courier's London depot, waiting for customs clearance."
+            ),
         )
-        if checkout is not None:
-            order = self._ship(self._pay_by_card(checkout), "SF1402301175CN")
+        with happening_at(self._ago(1, 2)):
             order_extend(order=order, actor=self.abroad, days=5)
 
     def gift_for_pickup(self) -> None:
@@ -276,54 +388,110 @@ class DemoOrders:
             recipient_phone="+251911482730",
             service_centre_id=centre.pk,
         )
-        checkout = self._place("gift", self.abroad, dukem, delivery)
-        if checkout is not None:
-            self._ship(self._pay_by_card(checkout), "Dukem centre, shelf 3")
+        placed = self._ago(1, 7)
+        with happening_at(placed):
+            checkout = self._place("gift", self.abroad, dukem, delivery)
+            if checkout is None:
+                return
+            order = self._pay_by_card(checkout)
+        parcel_story(
+            order,
+            [
+                Scan(_S.PICKED_UP, placed + timedelta(hours=4), "van"),
+                Scan(
+                    _S.AT_HUB,
+                    placed + timedelta(hours=6),
+                    "clerk",
+                    hub="origin",
+                    note="At {origin}; it goes to the Dukem centre on the next van.",
+                ),
+            ],
+        )
 
     def received(self) -> None:
-        """The buyer confirmed receipt: the seller's wallet is credited, less the commission."""
-        address = "Flat 4B, Kilimani Heights, Argwings Kodhek Road, Nairobi"
-        checkout = self._place(
-            "received", self.buyer, self.seller_shop, _address(self.buyer, address)
+        """From Dongfeng by international courier, a few days later than promised: the buyer
+        confirmed receipt, the seller's wallet is credited, less the commission."""
+        placed = self._ago(24, 8)
+        with happening_at(placed):
+            checkout = self._place(
+                "received", self.buyer, self.seller_shop, self._in_nairobi(self.buyer)
+            )
+            if checkout is None:
+                return
+            order = self._pay_by_card(checkout)
+        parcel_story(
+            order,
+            [
+                *_from_dongfeng(placed, abroad="Arrived in Nairobi; cleared customs."),
+                *_delivered_abroad(self._ago(6, 4), "Delivered; signed for by A. Otieno."),
+            ],
         )
-        if checkout is not None:
-            order = self._ship(self._pay_by_card(checkout), "SF1402187420CN")
+        with happening_at(self._ago(5, 6)):
             order_confirm_receipt(order=order, actor=self.buyer)
-            self._payouts(order.shop.owner, order.currency)
+        self._payouts(order.shop.owner, order.currency)
 
     def released_automatically(self) -> None:
-        """Pounds for a Kenyan farm: nobody confirmed, so the escrow released itself."""
-        address = "Flat 2, 18 Cazenove Road, London N16 6BD, United Kingdom"
-        checkout = self._place(
-            "auto-released",
-            self.abroad,
-            self.farmer_shop,
-            _address(self.abroad, address),
-            currency="GBP",
+        """Pounds for a Kenyan farm, delivered in London: nobody confirmed, so the escrow
+        released itself when the window after delivery ended."""
+        window = settings.ESCROW_AUTO_RELEASE_DAYS
+        placed = self._ago(window + 8, 7)
+        with happening_at(placed):
+            checkout = self._place(
+                "auto-released",
+                self.abroad,
+                self.farmer_shop,
+                self._in_london(self.abroad),
+                currency="GBP",
+            )
+            if checkout is None:
+                return
+            order = self._pay_by_card(checkout)
+        parcel_story(
+            order,
+            [
+                *_to_nairobi(placed)[:2],
+                Scan(
+                    _S.IN_TRANSIT,
+                    placed + timedelta(hours=30),
+                    "clerk",
+                    hub="origin",
+                    note="Handed to the international courier at {origin}.",
+                ),
+                Scan(
+                    _S.AT_HUB,
+                    placed + timedelta(days=4),
+                    "abroad",
+                    note="Arrived in London; cleared customs.",
+                ),
+                *_delivered_abroad(self._ago(window + 2, 2), "Left with the neighbour at No. 16."),
+            ],
         )
-        if checkout is not None:
-            order = self._ship(self._pay_by_card(checkout), "KE-DHL-7781-0923")
-            later = self.now + timedelta(days=settings.ESCROW_AUTO_RELEASE_DAYS, hours=1)
-            order_auto_release(order_id=order.pk, now=later)
+        order_auto_release(order_id=order.pk, now=self.now)
 
     def refunded(self) -> None:
-        """Paid, then cancelled before shipping: refunded in full, the stock returned."""
-        address = "Flat 4B, Kilimani Heights, Argwings Kodhek Road, Nairobi"
+        """Paid, then cancelled before shipping: refunded in full, the stock returned, the
+        parcel no longer waits for the van."""
         checkout = self._place(
-            "refunded", self.buyer, self.farmer_shop, _address(self.buyer, address)
+            "refunded", self.buyer, self.farmer_shop, self._in_nairobi(self.buyer)
         )
         if checkout is not None:
             order = self._pay_by_card(checkout)
             order_cancel(order=order, actor=self.buyer, reason="Ordered twice by mistake.")
+            shipments_cancel_unsent(order_ids=[order.pk])
 
     def disputed(self) -> None:
-        """Shipped but not arrived: the buyer opened a dispute, the escrow is frozen."""
-        address = "Flat 4B, Kilimani Heights, Argwings Kodhek Road, Nairobi"
-        checkout = self._place(
-            "disputed", self.buyer, self.seller_shop, _address(self.buyer, address)
-        )
-        if checkout is not None:
-            order = self._ship(self._pay_by_card(checkout), "SF1402166032CN")
+        """Handed to the international courier two weeks ago and not heard of since, past its
+        promised date: the buyer opened a dispute, the escrow is frozen."""
+        placed = self._ago(18, 8)
+        with happening_at(placed):
+            checkout = self._place(
+                "disputed", self.buyer, self.seller_shop, self._in_nairobi(self.buyer)
+            )
+            if checkout is None:
+                return
+            order = self._pay_by_card(checkout)
+        parcel_story(order, _from_dongfeng(placed, abroad="")[:3])
+        with happening_at(self._ago(1, 6)):
             order_dispute_open(
                 order=order,
                 actor=self.buyer,
@@ -333,32 +501,41 @@ class DemoOrders:
 
     def settled(self) -> None:
         """Arrived damaged: staff shared the money between the buyer and the seller."""
-        address = "Flat 4B, Kilimani Heights, Argwings Kodhek Road, Nairobi"
-        checkout = self._place(
-            "settled", self.buyer, self.seller_shop, _address(self.buyer, address)
+        placed = self._ago(21, 8)
+        with happening_at(placed):
+            checkout = self._place(
+                "settled", self.buyer, self.seller_shop, self._in_nairobi(self.buyer)
+            )
+            if checkout is None:
+                return
+            order = self._pay_by_card(checkout)
+        parcel_story(
+            order,
+            [
+                *_from_dongfeng(placed, abroad="Arrived in Nairobi; cleared customs."),
+                *_delivered_abroad(self._ago(9, 4), "Delivered; box dented on one corner."),
+            ],
         )
-        if checkout is None:
-            return
-        order = self._ship(self._pay_by_card(checkout), "SF1402120954CN")
-        order_dispute_open(
-            order=order,
-            actor=self.buyer,
-            reason=DisputeReason.DAMAGED,
-            details="One leg of the shelf arrived cracked; the rest is fine.",
-        )
-        dispute_decide(
-            order=order,
-            actor=self.staff,
-            decision=DisputeDecision.SPLIT,
-            note="Photos show one cracked leg: a third back to the buyer for the repair.",
-            buyer_share_minor=max(1, order.total_minor // 3),
-        )
+        with happening_at(self._ago(8, 6)):
+            order_dispute_open(
+                order=order,
+                actor=self.buyer,
+                reason=DisputeReason.DAMAGED,
+                details="One leg of the shelf arrived cracked; the rest is fine.",
+            )
+        with happening_at(self._ago(3, 7)):
+            dispute_decide(
+                order=order,
+                actor=self.staff,
+                decision=DisputeDecision.SPLIT,
+                note="Photos show one cracked leg: a third back to the buyer for the repair.",
+                buyer_share_minor=max(1, order.total_minor // 3),
+            )
 
     def expired(self) -> None:
         """Never paid: the mobile-money prompt went unanswered and the reservation ran out."""
-        address = "Flat 4B, Kilimani Heights, Argwings Kodhek Road, Nairobi"
         checkout = self._place(
-            "expired", self.buyer, self.farmer_shop, _address(self.buyer, address)
+            "expired", self.buyer, self.farmer_shop, self._in_nairobi(self.buyer)
         )
         if checkout is None:
             return
@@ -393,10 +570,10 @@ class DemoOrders:
             self.settled,
             self.disputed,
             self.refunded,
-            self.shipped,
+            self.delivered,
+            self.failed_attempt,
             self.shipped_and_extended,
             self.gift_for_pickup,
-            self.paid_and_held,
             self.paid_in_cash,
             self.expired,
             self.waiting_for_payment,

@@ -35,6 +35,7 @@ from sokoni.core.money import currency_exponent
 from sokoni.villages.models import Village
 from sokoni.villages.services import service_centre_create, village_apply, village_approve
 from sokoni.web.demo.centres import CentresReport, seed_centres
+from sokoni.web.demo.network import NetworkReport, seed_network
 from sokoni.web.demo.orders import OrdersReport, seed_orders
 from sokoni.web.demo.pictures import product_picture, village_picture
 from sokoni.web.demo.world import DEMO_ACCOUNTS, PASSWORD, WORLD, Line, ShopSpec, VillageSpec
@@ -138,6 +139,94 @@ _EXTRAS: Final[dict[str, tuple[tuple[str, float], ...]]] = {
     "photographs": _CRAFT_SIZES,
     "coffee-ceremony": _CRAFT_SIZES,
 }
+# What one unit weighs packed, by category (grams, for the plain product; a variant's price
+# factor scales it: a pack of 6 weighs about six times one). Produce sold by the kilo: a kilo.
+_PACKED_G: Final[dict[str, int]] = {
+    "flat-pack": 14_000,
+    "furniture": 6_000,
+    "furniture-wood": 17_000,
+    "tools-hardware": 800,
+    "packaging": 6_000,
+    "vegetables": 5_000,
+    "sandals": 900,
+    "animal-gifts": 28_000,
+    "instruments": 2_500,
+    "woven-cloth": 700,
+    "alpaca-wool": 400,
+    "silk": 250,
+    "pottery": 2_500,
+    "baskets": 900,
+    "crafts": 600,
+    "silverware": 400,
+    "stories": 500,
+    "photographs": 400,
+    "music": 200,
+    "coffee-ceremony": 2_500,
+    "coffee": 550,
+    "tea": 300,
+    "honey": 1_200,
+    "spice-blends": 550,
+    "spices": 300,
+    "pepper": 300,
+    "cardamom": 300,
+    "mountain-greens": 300,
+    "citrus": 3_000,
+    "fruit-vegetables": 550,
+    "butter-cheese": 1_000,
+    "sugar-sweeteners": 550,
+    "jaggery": 1_050,
+    "sugarcane": 10_000,
+    "seeds": 10_000,
+    "grains-pulses": 1_050,
+    "soybeans": 1_050,
+}
+# Harmonized System codes (6 digits) by category, for the customs declaration of exports.
+_HS_CODES: Final[dict[str, str]] = {
+    "flat-pack": "940360",  # wooden furniture
+    "furniture": "940161",  # seats with wooden frames, upholstered
+    "furniture-wood": "441231",  # plywood
+    "tools-hardware": "830242",  # base-metal mountings for furniture
+    "packaging": "481910",  # cartons of corrugated paper
+    "vegetables": "070190",  # potatoes
+    "sandals": "640299",  # footwear with rubber soles
+    "animal-gifts": "010420",  # live goats
+    "instruments": "920290",  # string instruments
+    "woven-cloth": "630790",  # made-up textile articles
+    "alpaca-wool": "611710",  # shawls and scarves, knitted
+    "silk": "621410",  # shawls and scarves of silk
+    "pottery": "691200",  # ceramic household articles
+    "baskets": "460219",  # basketwork of vegetable materials
+    "crafts": "442090",  # wooden ornaments and other craft articles
+    "silverware": "711411",  # articles of silver
+    "stories": "970110",  # paintings by hand
+    "photographs": "491191",  # pictures and photographs
+    "music": "852349",  # recorded optical media
+    "coffee-ceremony": "691200",
+    "coffee": "090121",  # roasted coffee
+    "tea": "090230",  # black tea
+    "honey": "040900",
+    "spice-blends": "091091",  # mixtures of spices
+    "spices": "091030",  # turmeric
+    "pepper": "090411",
+    "cardamom": "090831",
+    "mountain-greens": "071290",  # dried vegetables
+    "citrus": "080521",  # mandarins
+    "fruit": "080440",  # avocados
+    "fruit-vegetables": "080262",  # macadamia nuts
+    "butter-cheese": "040590",  # ghee
+    "sugar-sweeteners": "170199",
+    "jaggery": "170113",
+    "sugarcane": "121293",
+    "seeds": "120110",  # soya beans for sowing
+    "grains-pulses": "110290",  # cereal flours
+    "soybeans": "120190",
+    "wheat": "100199",
+    "chickpeas-lentils": "071320",
+    "quinoa": "100850",
+}
+_PER_KG_G: Final = 1_050
+_HEAVIEST_G: Final = 99_000  # the demo rate grids end at 100 kg
+
 _CLOSINGS: Final = (
     "Ships within two working days from {village}.",
     "Collect it at the {centre}, or have it delivered to your door.",
@@ -158,6 +247,7 @@ class SeedReport:
     drafts: int = 0
     certifications: int = 0
     pictures: int = 0
+    network: NetworkReport = field(default_factory=NetworkReport)
     orders: OrdersReport = field(default_factory=OrdersReport)
     centre: CentresReport = field(default_factory=CentresReport)
     seconds: float = 0.0
@@ -185,6 +275,14 @@ def _round_price(value: float) -> float:
 def minor_units(major: float, currency: str) -> int:
     """Major units to integer minor units of a currency (KRW has none, KES two)."""
     return int(Decimal(str(major)).scaleb(currency_exponent(currency)).to_integral_value())
+
+
+def packed_weight_g(line: Line, factor: float) -> int:
+    """What one unit of a product weighs packed: by category, scaled by the variant."""
+    if line.unit == "kg":
+        return _PER_KG_G
+    weight = _PACKED_G.get(line.category, 500) * min(max(factor, 0.5), 50.0)
+    return min(round(weight), _HEAVIEST_G)
 
 
 def seller_phone(country: str, n: int) -> str:
@@ -398,6 +496,8 @@ class Seeder:
             price_minor=minor_units(major, shop.currency),
             currency=shop.currency,
             unit=line.unit,
+            weight_g=packed_weight_g(line, offer.variant[1] * offer.extra[1]),
+            hs_code=_HS_CODES.get(line.category, ""),
             stock=stock,
             is_published=True,
             is_listed=True,  # its shop and village were approved above
@@ -530,6 +630,13 @@ class Seeder:
             f"{self.report.shops} shops"
         )
         t = self._timed("villages and shops", t)
+        # Before any checkout: checkouts price delivery with the network.
+        network = self.report.network = seed_network(accounts=self.accounts, person=self._person)
+        self.log(
+            f"Delivery network: {network.hubs} hubs serving {network.villages} villages, "
+            f"{network.carriers} carriers, {network.rate_tables} rate tables"
+        )
+        t = self._timed("delivery network", t)
         ids = self._products(shops)
         if seller_shop is not None:
             ids += self._drafts(*seller_shop)

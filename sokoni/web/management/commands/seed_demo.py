@@ -14,6 +14,7 @@ from sokoni.web.demo.world import DEMO_ACCOUNTS, PASSWORD
 class Command(BaseCommand):
     help = (
         "Create the demo world: villages in nine countries with their service centres, 60 shops, "
+        "the delivery network (hubs, carriers, rates, holidays, vehicles), "
         "products with generated pictures, demo orders in every state with their ledger "
         "transactions, and demo accounts (listed at the end)."
     )
@@ -53,6 +54,13 @@ class Command(BaseCommand):
                 f"{report.products:,} products (+{report.drafts} drafts), "
                 f"{report.certifications:,} certification claims, {report.pictures} pictures."
             )
+        )
+        network = report.network
+        self.stdout.write(
+            f"Delivery network: {network.hubs} hubs serving {network.villages} villages, "
+            f"{network.carriers} carriers, {network.services} services, "
+            f"{network.rate_tables} rate tables ({network.bands} prices), "
+            f"{network.holidays} public holidays, {network.vehicles} vehicles."
         )
         orders = report.orders
         if orders.orders:
