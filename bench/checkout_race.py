@@ -48,6 +48,7 @@ from harness import (
     percentile,
     postgres_database,
     run_child,
+    serve_village,
     start_server,
     stop,
 )
@@ -107,6 +108,7 @@ def child_setup(out: Path, buyers: int, rounds: int, stock: int) -> None:
         contact_phone=seller.phone,
     )
     village_approve(village=village, by=staff)
+    town = serve_village(village)
     shop = shop_open(owner=seller, village=village, name="Race Honey", currency="KES")
     shop_approve(shop=shop, actor=staff)
     category = Category.objects.order_by("pk").first()
@@ -130,7 +132,7 @@ def child_setup(out: Path, buyers: int, rounds: int, stock: int) -> None:
         ApiToken(user=user, digest=ApiToken.digest_of(raw), expires_at=expires)
         for user, raw in zip(people, raws, strict=True)
     )
-    out.write_text(json.dumps({"warmup": warmup, "products": race, "tokens": raws}))
+    out.write_text(json.dumps({"warmup": warmup, "products": race, "tokens": raws, "town": town}))
 
 
 def child_verify(out: Path, product_ids: list[int]) -> None:
@@ -207,6 +209,9 @@ def request(port: int, method: str, path: str, token: str, body: dict | None = N
     return Answer(response.status, ms, parsed if isinstance(parsed, dict) else {})
 
 
+TOWN = {"id": 0}  # the hub town buyers deliver to (set from the world built in the child)
+
+
 def checkout_body(product_id: int, n: int) -> dict:
     return {
         "items": [{"product_id": product_id, "quantity": 1}],
@@ -214,6 +219,7 @@ def checkout_body(product_id: int, n: int) -> dict:
         "delivery": {
             "method": "address",
             "address": f"House {n + 1}, Kimathi Street, Nyeri",
+            "town_id": TOWN["id"],
             "recipient_name": f"Buyer {n + 1}",
             "recipient_phone": f"+2547019{n:05d}",
         },
@@ -439,6 +445,7 @@ def main() -> int:
         log(f"machine: {machine()}")
         world = prepare(env, work, args)
         tokens: list[str] = world["tokens"]
+        TOWN["id"] = world["town"]
         port = free_port()
         log(f"gunicorn: {args.workers} sync workers on {HOST}:{port}, DEBUG off; warming up")
         server = start_server(env, port, args.workers, work / "gunicorn.log", access_log=True)

@@ -108,3 +108,39 @@ def cpu_model() -> str:
     except OSError:
         pass
     return "unknown CPU"
+
+
+def serve_village(village: object) -> int:
+    """Give a benchmark village a delivery network (call with Django set up): a hub at the
+    village, one carrier running every leg in its country with a small priced grid (KES 100
+    to 400 by weight), the village served by the hub. Returns the hub's id (the town to deliver
+    to)."""
+    from sokoni.shipping.models import Carrier, Hub, HubVillage, RateTable, Service
+    from sokoni.shipping.rates import Band
+    from sokoni.shipping.services import rate_table_set
+    from sokoni.shipping.states import CarrierKind, LegKind
+
+    country = village.country  # type: ignore[attr-defined]
+    hub = Hub.objects.create(
+        code=f"bench-{village.pk}",  # type: ignore[attr-defined]
+        name="Bench hub",
+        country=country,
+        region=village.region,  # type: ignore[attr-defined]
+        latitude=village.latitude,  # type: ignore[attr-defined]
+        longitude=village.longitude,  # type: ignore[attr-defined]
+    )
+    HubVillage.objects.create(village=village, hub=hub)
+    carrier = Carrier.objects.create(name="Bench vans", kind=CarrierKind.OWN_FLEET)
+    for leg in LegKind.values:
+        service = Service.objects.create(
+            carrier=carrier, leg=leg, country=country, transit_min_days=0, transit_max_days=1
+        )
+        table = RateTable.objects.create(service=service, currency="KES")
+        rate_table_set(
+            table=table,
+            bands=[
+                Band(0, 5_000, 0, 100_000, 10_000),
+                Band(5_000, 2_000_000_000, 0, 100_000, 40_000),
+            ],
+        )
+    return hub.pk

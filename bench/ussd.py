@@ -79,6 +79,7 @@ from harness import (
     percentile,
     postgres_database,
     run_child,
+    serve_village,
     start_server,
     stop,
 )
@@ -163,6 +164,7 @@ def child_setup(out: Path, villagers: int, stock: int) -> None:
         contact_phone=seller.phone,
     )
     village_approve(village=village, by=staff)
+    serve_village(village)
     centre = service_centre_create(
         village=village,
         by=staff,

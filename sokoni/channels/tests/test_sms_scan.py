@@ -311,7 +311,7 @@ def test_a_malformed_scan_gets_its_usage_line_and_changes_nothing(tasks, text):
 def test_the_usage_line_shows_the_senders_words(tasks):
     shipment, _courier = parcel(tasks)
     body = reply("SKANI", speaking("sw", shipment))
-    assert "SKANI <code> <event>" in body
+    assert "SKANI <msimbo> <tukio>" in body
     assert "IMECHUKULIWA KITUONI NJIANI INAPELEKWA IMEFIKISHWA IMESHINDWA IMERUDISHWA" in body
     assert segments(body).count <= 2
 
