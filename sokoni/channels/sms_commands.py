@@ -55,7 +55,7 @@ from sokoni.messaging.segments import segments
 from sokoni.orders.models import Order
 from sokoni.orders.selectors import order_get_for_buyer, order_get_for_seller
 from sokoni.orders.services.lifecycle import order_confirm_receipt
-from sokoni.orders.states import OrderStatus
+from sokoni.orders.states import SENT
 from sokoni.villages.models import Village
 from sokoni.villages.selectors import home_centre_of
 
@@ -572,7 +572,7 @@ def _received(user: User, args: tuple[str, ...]) -> str:
         order = order_get_for_buyer(user, order_id)
     except NotFound:
         return not_found(order_id)
-    if order.status != OrderStatus.SHIPPED:
+    if order.status not in SENT:
         # Nothing to confirm: say why without spending one of the PIN's tries.
         return _("Order %(number)s cannot be confirmed now: %(status)s.") % {
             "number": order.number,

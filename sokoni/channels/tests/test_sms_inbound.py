@@ -27,7 +27,13 @@ from sokoni.logistics.tests.factories import checked_in
 from sokoni.messaging.models import OutboundSms
 from sokoni.messaging.segments import segments
 from sokoni.orders.states import OrderStatus
-from sokoni.orders.tests.factories import balance, paid_order, shipped_order, world
+from sokoni.orders.tests.factories import (
+    balance,
+    delivered_order,
+    paid_order,
+    shipped_order,
+    world,
+)
 from sokoni.payments.codes import wallet_of
 from sokoni.payments.selectors import ledger_problems
 from sokoni.villages.services import resident_set_centre
@@ -258,9 +264,11 @@ def test_an_order_waiting_for_payment_is_not_shown_to_the_seller(tasks):
 # -- RECEIVED --------------------------------------------------------------------------------------
 
 
-def test_received_with_the_pin_releases_the_escrow(tasks, buyer):
+@pytest.mark.parametrize("delivered", [False, True], ids=["on its way", "delivered"])
+def test_received_with_the_pin_releases_the_escrow(tasks, buyer, delivered):
+    """On its way or already recorded as delivered by the carrier: confirming releases."""
     # given
-    order = shipped_order(tasks, buyer=buyer)
+    order = (delivered_order if delivered else shipped_order)(tasks, buyer=buyer)
     seller_before = balance(wallet_of(order.shop.owner_id))
     # when
     body = reply(f"RECEIVED {order.number} {PIN}", buyer)
