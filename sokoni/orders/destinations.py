@@ -11,12 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import HttpRequest
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from sokoni.accounts.models import User
 from sokoni.catalog.models import Shop
 from sokoni.shipping.models import Hub, HubVillage
+from sokoni.shipping.network import network
 from sokoni.shipping.quotes import Destination
-from sokoni.shipping.selectors import hub_open, parse_destination
+from sokoni.shipping.selectors import destination_choices, hub_open, parse_destination
 from sokoni.villages.countries import country_name
 from sokoni.villages.models import ServiceCentre
 from sokoni.villages.selectors import home_centre_of
@@ -93,3 +97,33 @@ def destination_chosen(request: HttpRequest, shop: Shop | None = None) -> Choice
         if link is not None and link.hub.is_active:
             return _hub_choice(link.hub)
     return None
+
+
+_options: dict[str, tuple[object, str]] = {}
+
+
+def destination_options(selected: str = "") -> SafeString:
+    """The <optgroup>s and <option>s of the "deliver to" select, ``selected`` marked.
+
+    Built once per language for each copy of the network (a template loop over some eighty
+    places costs more than the rest of the product page).
+    """
+    net = network()
+    language = translation.get_language() or "en"
+    cached = _options.get(language)
+    if cached is None or cached[0] is not net:
+        groups: dict[str, list[str]] = {}
+        for place in destination_choices():
+            groups.setdefault(place.group, []).append(
+                format_html('<option value="{}">{}</option>', place.value, place.label)
+            )
+        html = "".join(
+            format_html('<optgroup label="{}">', group) + "".join(options) + "</optgroup>"
+            for group, options in groups.items()
+        )
+        cached = _options[language] = (net, html)
+    html = cached[1]
+    if selected:
+        marker = format_html('<option value="{}">', selected)
+        html = html.replace(marker, marker[:-1] + " selected>", 1)
+    return mark_safe(html)  # noqa: S308 - built from escaped parts above

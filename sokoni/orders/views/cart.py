@@ -22,7 +22,11 @@ from sokoni.catalog.delivery import shop_quote
 from sokoni.catalog.models import Product, Shop
 from sokoni.core.errors import DomainError
 from sokoni.orders import selectors
-from sokoni.orders.destinations import destination_chosen, destination_remember
+from sokoni.orders.destinations import (
+    destination_chosen,
+    destination_options,
+    destination_remember,
+)
 from sokoni.orders.errors import InvalidQuantity, UnknownProduct
 from sokoni.orders.forms import CartLineForm, CartRemoveForm
 from sokoni.orders.services.cart import (
@@ -36,7 +40,6 @@ from sokoni.orders.views.common import safe_next
 from sokoni.shipping.errors import NoRoute
 from sokoni.shipping.promise import promise_label
 from sokoni.shipping.quotes import Destination, Quote
-from sokoni.shipping.selectors import destination_choices
 
 
 @dataclass
@@ -142,7 +145,7 @@ def cart_page(request: HttpRequest) -> HttpResponse:
         {
             "groups": groups,
             "deliver_to": choice,
-            "places": destination_choices(),
+            "places": destination_options(choice.value if choice else ""),
             "has_problems": any(line.problem for group in groups for line in group.lines),
         },
     )

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -25,11 +26,10 @@ from sokoni.catalog.models import Product, ProductImage
 from sokoni.core.errors import NotFound
 from sokoni.core.images import SIZES, photo_url
 from sokoni.core.text import parse_positive_int
-from sokoni.orders.destinations import Choice, destination_chosen
+from sokoni.orders.destinations import Choice, destination_chosen, destination_options
 from sokoni.shipping.errors import NoRoute
 from sokoni.shipping.promise import promise_label
 from sokoni.shipping.quotes import Quote
-from sokoni.shipping.selectors import Place, destination_choices
 
 PER_PAGE: Final = 24
 # Deep offsets are slow and nobody reads page 400 of a category; search narrows instead.
@@ -155,7 +155,7 @@ class DeliveryOffer:
     """The price and dates of delivering one unit to where the visitor wants it."""
 
     choice: Choice | None
-    places: list[Place]
+    places: SafeString
     quote: Quote | None = None
     no_route: str = ""
 
@@ -166,7 +166,7 @@ class DeliveryOffer:
 
 def _delivery(request: HttpRequest, product: Product) -> DeliveryOffer:
     choice = destination_chosen(request, product.shop)
-    places = destination_choices()
+    places = destination_options(choice.value if choice else "")
     if choice is None:
         return DeliveryOffer(choice, places)
     try:
