@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "sokoni.catalog",
     "sokoni.orders",
     "sokoni.logistics",
+    "sokoni.trust",
     "sokoni.channels",
     "sokoni.agents",
     "sokoni.api",
@@ -222,6 +223,8 @@ CHECKOUT_RESERVATION_MINUTES = env_int("CHECKOUT_RESERVATION_MINUTES", 30)
 ESCROW_AUTO_RELEASE_DAYS = env_int("ESCROW_AUTO_RELEASE_DAYS", 10)
 ESCROW_UNDELIVERED_RELEASE_DAYS = env_int("ESCROW_UNDELIVERED_RELEASE_DAYS", 30)
 ESCROW_EXTENSION_DAYS = (3, 5, 7, 10)
+# A buyer may review a completed order this long after it was completed.
+REVIEW_WINDOW_DAYS = env_int("REVIEW_WINDOW_DAYS", 60)
 # How long a process keeps its copy of the delivery network (hubs, services, rate tables) for
 # quoting; staff changes reach other processes within this many seconds.
 SHIPPING_NETWORK_CACHE_SECONDS = env_int("SHIPPING_NETWORK_CACHE_SECONDS", 60)

@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from sokoni.core.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
+from sokoni.trust.models import Review, ReviewReply, ReviewRevision
+
+
+class RevisionInline(ReadOnlyInline):
+    model = ReviewRevision
+    fields = ("rating", "text", "written_at", "replaced_at")
+
+
+class ReplyInline(ReadOnlyInline):
+    model = ReviewReply
+    fields = ("author", "text", "created_at")
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "shop", "product", "author", "rating", "status", "created_at")
+    list_filter = ("status", "rating")
+    search_fields = ("shop__name", "product__name", "author__phone", "text")
+    list_select_related = ("shop", "product", "author")
+    inlines = (RevisionInline, ReplyInline)

@@ -1,0 +1,23 @@
+from django.utils.translation import gettext_lazy as _
+
+from sokoni.core.errors import DomainError, InvalidInput, StaleState
+
+
+class NotReviewable(DomainError):
+    code = "trust.not_reviewable"
+    default_message = _("Only the buyer of a completed order can review it, within 60 days.")
+
+
+class AlreadyReviewed(StaleState):
+    code = "trust.already_reviewed"
+    default_message = _("You have already reviewed this. You can edit your review instead.")
+
+
+class AlreadyReplied(StaleState):
+    code = "trust.already_replied"
+    default_message = _("The shop has already replied to this review.")
+
+
+class ReviewInvalid(InvalidInput):
+    code = "trust.review_invalid"
+    default_message = _("Give a rating from 1 to 5 and a few words (up to 2,000 characters).")

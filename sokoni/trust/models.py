@@ -1,0 +1,87 @@
+"""Reviews of completed purchases, their edit history and the shop's one public reply."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sokoni.catalog.models import Product, Shop
+from sokoni.core.models import AppendOnlyModel
+from sokoni.orders.models import Order, OrderLine
+from sokoni.trust.states import ReviewStatus
+
+MAX_TEXT = 2000
+
+
+class Review(models.Model):
+    """One buyer's review of one line of a completed order (one review per line)."""
+
+    line = models.OneToOneField(OrderLine, on_delete=models.PROTECT, related_name="review")
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="reviews")
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="reviews")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="reviews")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    text = models.TextField(_("review"), max_length=MAX_TEXT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PUBLISHED
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ReviewStatus.values), name="review_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["shop", "status", "-created_at"], name="review_by_shop"),
+            models.Index(fields=["product", "status", "-created_at"], name="review_by_product"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating}* on line {self.line_id}"
+
+
+class ReviewRevision(AppendOnlyModel):
+    """What a review said before an edit: the history is kept, never rewritten."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="revisions")
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    text = models.TextField(_("review"), max_length=MAX_TEXT)
+    written_at = models.DateTimeField(_("written"))
+    replaced_at = models.DateTimeField(_("replaced"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review revision")
+        verbose_name_plural = _("review revisions")
+        ordering = ["review", "replaced_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.review_id} before {self.replaced_at:%Y-%m-%d}"
+
+
+class ReviewReply(models.Model):
+    """The shop's one public answer to a review."""
+
+    review = models.OneToOneField(Review, on_delete=models.PROTECT, related_name="reply")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("reply"), max_length=MAX_TEXT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reply to a review")
+        verbose_name_plural = _("replies to reviews")
+
+    def __str__(self) -> str:
+        return f"reply to {self.review_id}"

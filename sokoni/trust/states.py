@@ -1,0 +1,13 @@
+"""Where a review stands."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewStatus(models.TextChoices):
+    PUBLISHED = "published", _("Published")
+    # Under an open or upheld extortion report against the seller: not shown, not counted.
+    HELD = "held", _("Held for staff")
+    REMOVED = "removed", _("Removed")
