@@ -30,6 +30,7 @@ from sokoni.orders.destinations import Choice, destination_chosen, destination_o
 from sokoni.shipping.errors import NoRoute
 from sokoni.shipping.promise import promise_label
 from sokoni.shipping.quotes import Quote
+from sokoni.trust import selectors as trust
 
 PER_PAGE: Final = 24
 # Deep offsets are slow and nobody reads page 400 of a category; search narrows instead.
@@ -119,7 +120,13 @@ def shop_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "web/shop_detail.html",
-        {"shop": shop, "village": shop.village, "listing": listing, "sorts": _sort_choices()},
+        {
+            "shop": shop,
+            "village": shop.village,
+            "listing": listing,
+            "sorts": _sort_choices(),
+            "rating": trust.shop_rating(shop.pk),
+        },
     )
 
 
@@ -198,5 +205,13 @@ def product_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
             "category": product.category,
             "pictures": pictures,
             "certifications": getattr(product, "verified_certifications", []),
+            "rating": trust.product_rating(product.pk),
+            "reviews": trust.reviews_for_product(
+                product.pk,
+                rating=request.GET.get("rating"),
+                page=trust.parse_page(request.GET.get("reviews_page")),
+            ),
+            "page_param": "reviews_page",
+            "stars": trust.STARS,
         },
     )

@@ -1,0 +1,234 @@
+"""Reading reviews: a product's or shop's shown rating, and one page of its reviews.
+
+Only published reviews are shown or counted (held and removed ones are not). The rating is
+``reputation.reputation`` over them, each weighted by ``reviewer_trust``; a review whose author
+shares the shop owner's phone or payment number counts for nothing. Each function is one query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from django.conf import settings
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from sokoni.core.errors import NotFound
+from sokoni.core.text import parse_positive_int
+from sokoni.orders.models import Order, OrderLine
+from sokoni.orders.states import OrderStatus
+from sokoni.payments.models import PaymentIntent, Payout
+from sokoni.trust.models import Review
+from sokoni.trust.reputation import (
+    SECONDS_PER_DAY,
+    Rating,
+    link_keys,
+    linked,
+    reputation,
+    reviewer_trust,
+)
+from sokoni.trust.states import ReviewStatus
+
+PER_PAGE: Final = 10
+# Nobody reads page 500 of a product's reviews; the offset stays cheap.
+MAX_PAGE: Final = 500
+STARS: Final = (5, 4, 3, 2, 1)
+
+
+@dataclass(frozen=True)
+class ShownRating:
+    """What a page shows: the score, how many reviews it rests on, and the score as text."""
+
+    score: float
+    count: int
+    shown: str
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    """One page of reviews, newest first (no COUNT query: one row more tells the next page)."""
+
+    reviews: list[Review]
+    number: int
+    has_next: bool
+    rating: int | None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def _count(queryset: QuerySet[Any]) -> Subquery:
+    """A correlated COUNT(*) of ``queryset`` as a scalar subquery (no GROUP BY)."""
+    return Subquery(
+        queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _rating(reviews: QuerySet[Review], *, now: datetime | None = None) -> ShownRating:
+    moment = now or timezone.now()
+    author = OuterRef("author")
+    owner_phone = OuterRef("shop__owner__phone")
+    rows = (
+        reviews.filter(status=ReviewStatus.PUBLISHED)
+        .order_by()
+        .annotate(
+            purchases=_count(Order.objects.filter(buyer=author, status=OrderStatus.COMPLETED)),
+            written=_count(Review.objects.filter(author=author)),
+            # Paid with the owner's phone, a number the owner is paid out to or pays from.
+            paid_with_owner_number=Exists(
+                PaymentIntent.objects.filter(payer=author).filter(
+                    Q(payer_phone=owner_phone)
+                    | Q(
+                        payer_phone__in=Payout.objects.filter(
+                            owner=OuterRef(OuterRef("shop__owner"))
+                        ).values("phone")
+                    )
+                    | Q(
+                        payer_phone__in=PaymentIntent.objects.filter(
+                            payer=OuterRef(OuterRef("shop__owner"))
+                        )
+                        .exclude(payer_phone="")
+                        .values("payer_phone")
+                    )
+                )
+            ),
+            # The owner paid from, or is paid out to, the author's phone.
+            owner_uses_author_phone=Exists(
+                PaymentIntent.objects.filter(
+                    payer=OuterRef("shop__owner"), payer_phone=OuterRef("author__phone")
+                )
+            )
+            | Exists(
+                Payout.objects.filter(
+                    owner=OuterRef("shop__owner"), phone=OuterRef("author__phone")
+                )
+            ),
+        )
+        .values_list(
+            "rating",
+            "created_at",
+            "author__phone",
+            "author__date_joined",
+            "shop__owner__phone",
+            "purchases",
+            "written",
+            "paid_with_owner_number",
+            "owner_uses_author_phone",
+        )
+    )
+    ratings = []
+    for stars, at, phone, joined, owner, purchases, written, paid, uses in rows:
+        age = max(0.0, (moment - joined).total_seconds() / SECONDS_PER_DAY)
+        trust = reviewer_trust(completed_purchases=purchases, account_age_days=age, reviews=written)
+        same_person = linked(link_keys(phones=[phone]), link_keys(phones=[owner]))
+        counts = not (same_person or paid or uses)
+        ratings.append(Rating(stars=stars, at=at, reviewer_trust=trust, counts=counts))
+    shown = reputation(ratings, now=moment)
+    return ShownRating(score=shown.score, count=shown.count, shown=shown.shown)
+
+
+def product_rating(product_id: int, *, now: datetime | None = None) -> ShownRating:
+    """The product's shown rating over its published reviews (one query)."""
+    return _rating(Review.objects.filter(product_id=product_id), now=now)
+
+
+def shop_rating(shop_id: int, *, now: datetime | None = None) -> ShownRating:
+    """The shop's shown rating over its published reviews (one query)."""
+    return _rating(Review.objects.filter(shop_id=shop_id), now=now)
+
+
+def parse_rating(value: object) -> int | None:
+    """A star filter from a query string: 1 to 5, anything else is no filter."""
+    if isinstance(value, str) and value.strip() in {"1", "2", "3", "4", "5"}:
+        return int(value.strip())
+    return None
+
+
+def parse_page(value: str | None) -> int:
+    """A page number from a query string: 1 unless a positive number, at most MAX_PAGE."""
+    return parse_positive_int(value, 1, maximum=MAX_PAGE)
+
+
+def _page(reviews: QuerySet[Review], *, rating: object, page: int) -> ReviewPage:
+    stars = parse_rating(rating)
+    number = min(max(1, page), MAX_PAGE)
+    rows = reviews.filter(status=ReviewStatus.PUBLISHED).select_related("reply", "author")
+    if stars is not None:
+        rows = rows.filter(rating=stars)
+    start = (number - 1) * PER_PAGE
+    found = list(rows.order_by("-created_at", "-pk")[start : start + PER_PAGE + 1])
+    return ReviewPage(
+        reviews=found[:PER_PAGE], number=number, has_next=len(found) > PER_PAGE, rating=stars
+    )
+
+
+def reviews_for_product(product_id: int, *, rating: object = None, page: int = 1) -> ReviewPage:
+    """One page of a product's published reviews, newest first, with the shop's reply."""
+    return _page(Review.objects.filter(product_id=product_id), rating=rating, page=page)
+
+
+def reviews_for_shop(shop_id: int, *, rating: object = None, page: int = 1) -> ReviewPage:
+    """One page of a shop's published reviews, newest first, with the reply and product."""
+    return _page(
+        Review.objects.filter(shop_id=shop_id).select_related("product"),
+        rating=rating,
+        page=page,
+    )
+
+
+@dataclass(frozen=True)
+class LineReview:
+    """A line of the buyer's order, their review of it if any, and whether they may write."""
+
+    line: OrderLine
+    review: Review | None
+    open: bool
+
+
+def review_lines_for_buyer(
+    order: Order, buyer_id: int, *, now: datetime | None = None
+) -> list[LineReview]:
+    """The lines of a completed order with the buyer's review of each; one query, none when
+    the order is not completed or not theirs. ``open`` while the review window runs."""
+    if order.status != OrderStatus.COMPLETED or order.buyer_id != buyer_id:
+        return []
+    moment = now or timezone.now()
+    days = settings.REVIEW_WINDOW_DAYS
+    window = order.closed_at is not None and moment <= order.closed_at + timedelta(days=days)
+    lines = OrderLine.objects.filter(order_id=order.pk).select_related("review").order_by("pk")
+    rows = [LineReview(line, getattr(line, "review", None), window) for line in lines]
+    return rows if window or any(row.review for row in rows) else []
+
+
+def line_order_id_for_buyer(buyer_id: int, line_id: int) -> int:
+    """The order of the buyer's line, for going back to it; NotFound for anyone else's."""
+    order_id = (
+        OrderLine.objects.filter(pk=line_id, order__buyer_id=buyer_id)
+        .values_list("order_id", flat=True)
+        .first()
+    )
+    if order_id is None:
+        raise NotFound(field="line")
+    return order_id
+
+
+def review_get_for_author(author_id: int, review_id: int) -> Review:
+    """The author's own review; NotFound for anyone else's."""
+    review = Review.objects.filter(pk=review_id, author_id=author_id).first()
+    if review is None:
+        raise NotFound(field="review")
+    return review
+
+
+def review_get_for_shop_owner(owner_id: int, review_id: int) -> Review:
+    """A review of the owner's shop, with the shop; NotFound for anyone else."""
+    review = (
+        Review.objects.select_related("shop").filter(pk=review_id, shop__owner_id=owner_id).first()
+    )
+    if review is None:
+        raise NotFound(field="review")
+    return review

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from sokoni.trust import views
+
+app_name = "trust"
+urlpatterns = [
+    path("shop/<slug:slug>/", views.shop_reviews, name="shop_reviews"),
+    path("line/<int:line_id>/", views.review_create_view, name="review_create"),
+    path("<int:review_id>/edit/", views.review_edit_view, name="review_edit"),
+    path("<int:review_id>/reply/", views.review_reply_view, name="review_reply"),
+]

@@ -1,0 +1,119 @@
+"""Review pages: a shop's reviews, and the buyer's and the seller's POSTs.
+
+Each POST calls one service; a refusal (a second review, a second reply, a bad rating or text)
+comes back as a message and stores nothing. Anything not the user's own is a 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from sokoni.catalog import selectors as catalog
+from sokoni.core.errors import DomainError, NotFound
+from sokoni.orders.views.common import safe_next, user_of
+from sokoni.trust import selectors
+from sokoni.trust.services import review_create, review_edit, review_reply
+
+
+def _refused_or_done(request: HttpRequest, error: DomainError | None, done: str) -> None:
+    if error is None:
+        messages.success(request, done)
+    else:
+        messages.error(request, str(error.message))
+
+
+@require_GET
+def shop_reviews(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        shop = catalog.shop_get_public(slug)
+    except NotFound as exc:
+        raise Http404 from exc
+    page = selectors.reviews_for_shop(
+        shop.pk,
+        rating=request.GET.get("rating"),
+        page=selectors.parse_page(request.GET.get("page")),
+    )
+    return render(
+        request,
+        "trust/shop_reviews.html",
+        {
+            "shop": shop,
+            "rating": selectors.shop_rating(shop.pk),
+            "reviews": page,
+            "page_param": "page",
+            "stars": selectors.STARS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_create_view(request: HttpRequest, line_id: int) -> HttpResponse:
+    user = user_of(request)
+    try:
+        order_id = selectors.line_order_id_for_buyer(user.pk, line_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    error = None
+    try:
+        review_create(
+            buyer=user,
+            line_id=line_id,
+            rating=selectors.parse_rating(request.POST.get("rating")),
+            text=request.POST.get("text", ""),
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        error = exc
+    _refused_or_done(request, error, _("Thank you: your review is published."))
+    return redirect("orders:order_detail", pk=order_id)
+
+
+@login_required
+@require_POST
+def review_edit_view(request: HttpRequest, review_id: int) -> HttpResponse:
+    user = user_of(request)
+    try:
+        review = selectors.review_get_for_author(user.pk, review_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    error = None
+    try:
+        review_edit(
+            author=user,
+            review_id=review.pk,
+            rating=selectors.parse_rating(request.POST.get("rating")),
+            text=request.POST.get("text", ""),
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        error = exc
+    _refused_or_done(request, error, _("Your review is updated."))
+    return redirect("orders:order_detail", pk=review.order_id)
+
+
+@login_required
+@require_POST
+def review_reply_view(request: HttpRequest, review_id: int) -> HttpResponse:
+    user = user_of(request)
+    try:
+        review = selectors.review_get_for_shop_owner(user.pk, review_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    error = None
+    try:
+        review_reply(seller=user, review_id=review.pk, text=request.POST.get("text", ""))
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        error = exc
+    _refused_or_done(request, error, _("Your reply is published."))
+    return redirect(safe_next(request, reverse("trust:shop_reviews", args=[review.shop.slug])))
