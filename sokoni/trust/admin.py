@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from sokoni.core.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
-from sokoni.trust.models import Review, ReviewReply, ReviewRevision
+from sokoni.trust.models import ExtortionReport, Review, ReviewReply, ReviewRevision
 
 
 class RevisionInline(ReadOnlyInline):
@@ -21,3 +21,11 @@ class ReviewAdmin(ReadOnlyAdmin):
     search_fields = ("shop__name", "product__name", "author__phone", "text")
     list_select_related = ("shop", "product", "author")
     inlines = (RevisionInline, ReplyInline)
+
+
+@admin.register(ExtortionReport)
+class ExtortionReportAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "shop", "buyer", "status", "reported_at", "decided_at")
+    list_filter = ("status",)
+    search_fields = ("shop__name", "buyer__phone", "details")
+    list_select_related = ("shop", "buyer")

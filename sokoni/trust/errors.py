@@ -21,3 +21,13 @@ class AlreadyReplied(StaleState):
 class ReviewInvalid(InvalidInput):
     code = "trust.review_invalid"
     default_message = _("Give a rating from 1 to 5 and a few words (up to 2,000 characters).")
+
+
+class ReportInvalid(InvalidInput):
+    code = "trust.report_invalid"
+    default_message = _("Say what the buyer asked for (up to 2,000 characters).")
+
+
+class ReportDecided(StaleState):
+    code = "trust.report_decided"
+    default_message = _("This report has already been decided.")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from sokoni.catalog.models import Product, Shop
 from sokoni.core.models import AppendOnlyModel
 from sokoni.orders.models import Order, OrderLine
-from sokoni.trust.states import ReviewStatus
+from sokoni.trust.states import ReportStatus, ReviewStatus
 
 MAX_TEXT = 2000
 
@@ -85,3 +85,43 @@ class ReviewReply(models.Model):
 
     def __str__(self) -> str:
         return f"reply to {self.review_id}"
+
+
+class ExtortionReport(models.Model):
+    """A seller says a buyer demanded money, a refund outside a dispute or free goods for a
+    rating. While it is open or upheld, that buyer's reviews of the shop are held; upheld, they
+    are removed and the buyer's later reviews everywhere weigh less."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="extortion_reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="extortion_reports"
+    )
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, null=True, blank=True)
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, null=True, blank=True)
+    details = models.TextField(_("what happened"), max_length=MAX_TEXT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.OPEN
+    )
+    reported_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), max_length=MAX_TEXT, blank=True)
+
+    class Meta:
+        verbose_name = _("extortion report")
+        verbose_name_plural = _("extortion reports")
+        ordering = ["-reported_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ReportStatus.values), name="report_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["shop", "buyer", "status"], name="report_by_pair")]
+
+    def __str__(self) -> str:
+        return f"report {self.pk} on {self.buyer_id}"

@@ -20,7 +20,7 @@ from sokoni.core.text import parse_positive_int
 from sokoni.orders.models import Order, OrderLine
 from sokoni.orders.states import OrderStatus
 from sokoni.payments.models import PaymentIntent, Payout
-from sokoni.trust.models import Review
+from sokoni.trust.models import ExtortionReport, Review
 from sokoni.trust.reputation import (
     SECONDS_PER_DAY,
     Rating,
@@ -29,7 +29,7 @@ from sokoni.trust.reputation import (
     reputation,
     reviewer_trust,
 )
-from sokoni.trust.states import ReviewStatus
+from sokoni.trust.states import ReportStatus, ReviewStatus
 
 PER_PAGE: Final = 10
 # Nobody reads page 500 of a product's reviews; the offset stays cheap.
@@ -78,6 +78,8 @@ def _rating(reviews: QuerySet[Review], *, now: datetime | None = None) -> ShownR
         .annotate(
             purchases=_count(Order.objects.filter(buyer=author, status=OrderStatus.COMPLETED)),
             written=_count(Review.objects.filter(author=author)),
+            # Extortion reports staff upheld against the author, at any shop.
+            upheld=_count(ExtortionReport.objects.filter(buyer=author, status=ReportStatus.UPHELD)),
             # Paid with the owner's phone, a number the owner is paid out to or pays from.
             paid_with_owner_number=Exists(
                 PaymentIntent.objects.filter(payer=author).filter(
@@ -116,14 +118,20 @@ def _rating(reviews: QuerySet[Review], *, now: datetime | None = None) -> ShownR
             "shop__owner__phone",
             "purchases",
             "written",
+            "upheld",
             "paid_with_owner_number",
             "owner_uses_author_phone",
         )
     )
     ratings = []
-    for stars, at, phone, joined, owner, purchases, written, paid, uses in rows:
+    for stars, at, phone, joined, owner, purchases, written, upheld, paid, uses in rows:
         age = max(0.0, (moment - joined).total_seconds() / SECONDS_PER_DAY)
-        trust = reviewer_trust(completed_purchases=purchases, account_age_days=age, reviews=written)
+        trust = reviewer_trust(
+            completed_purchases=purchases,
+            account_age_days=age,
+            reviews=written,
+            upheld_reports=min(upheld, written) if written else 0,
+        )
         same_person = linked(link_keys(phones=[phone]), link_keys(phones=[owner]))
         counts = not (same_person or paid or uses)
         ratings.append(Rating(stars=stars, at=at, reviewer_trust=trust, counts=counts))

@@ -11,3 +11,9 @@ class ReviewStatus(models.TextChoices):
     # Under an open or upheld extortion report against the seller: not shown, not counted.
     HELD = "held", _("Held for staff")
     REMOVED = "removed", _("Removed")
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    UPHELD = "upheld", _("Upheld: extortion")
+    DISMISSED = "dismissed", _("Dismissed")

@@ -543,11 +543,14 @@ def checkout_pay(
     )
     if not just_placed:
         _check_payable(checkout)
-        if pending.exclude(method=PaymentMethod.CASH).exists():
+        # Read once: a request committed between two reads must not be taken for a cash one
+        # and cancelled (two racing clicks would each make a payment).
+        waiting = list(pending.order_by("pk").values_list("pk", "method"))
+        if any(method_ != PaymentMethod.CASH for _pk, method_ in waiting):
             raise PaymentInProgress()
-        # Given up before the checkout lock is taken: locks go payment, then checkout,
-        # everywhere.
-        for intent_id in pending.order_by("pk").values_list("pk", flat=True):
+        # A cash request still waiting is given up before the checkout lock is taken: locks go
+        # payment, then checkout, everywhere.
+        for intent_id, _method in waiting:
             payment_cancel(intent_id=intent_id, actor=actor, note="another way of paying chosen")
     with transaction.atomic():
         if just_placed:  # nobody else knows this checkout yet: nothing to wait for or check
