@@ -324,6 +324,24 @@ def _store_photos(product: Product, photos: Sequence[bytes], alt: str) -> list[P
     return images
 
 
+def _set_packing(
+    product: Product,
+    weight_g: int | None,
+    length_cm: int | None,
+    width_cm: int | None,
+    height_cm: int | None,
+) -> None:
+    """Set the packed weight and dimensions that were given (None keeps the current value)."""
+    for name, value in (
+        ("weight_g", weight_g),
+        ("length_cm", length_cm),
+        ("width_cm", width_cm),
+        ("height_cm", height_cm),
+    ):
+        if value is not None:
+            setattr(product, name, value)
+
+
 @transaction.atomic
 def product_create(
     *,
@@ -367,14 +385,7 @@ def product_create(
         origin_country=_text(origin_country).upper(),
         is_published=False,
     )
-    for name, value in (
-        ("weight_g", weight_g),
-        ("length_cm", length_cm),
-        ("width_cm", width_cm),
-        ("height_cm", height_cm),
-    ):
-        if value is not None:
-            setattr(product, name, value)
+    _set_packing(product, weight_g, length_cm, width_cm, height_cm)
     _check_product(product)
     product.slug = _product_slug(product)
     product.save()
@@ -429,14 +440,7 @@ def product_update(
         product.stock = stock
     if unit is not None:
         product.unit = unit
-    for name, value in (
-        ("weight_g", weight_g),
-        ("length_cm", length_cm),
-        ("width_cm", width_cm),
-        ("height_cm", height_cm),
-    ):
-        if value is not None:
-            setattr(product, name, value)
+    _set_packing(product, weight_g, length_cm, width_cm, height_cm)
     if hs_code is not None:
         product.hs_code = normalize_hs_code(hs_code)
     if origin_country is not None:

@@ -7,14 +7,14 @@ from django.utils.translation import gettext as _
 
 from sokoni.accounts.models import User
 from sokoni.logistics.models import Pickup
+from sokoni.orders.models import Order
 from sokoni.orders.notices import notify, notify_phone
 
 
-def _recipient_language(pickup: Pickup) -> str:
+def recipient_language(order: Order) -> str:
     """The recipient's own language when they have an account, else the buyer's."""
-    checkout = pickup.order.checkout
-    known = User.objects.filter(phone=checkout.recipient_phone).only("language").first()
-    return (known or pickup.order.buyer).language or "en"
+    known = User.objects.filter(phone=order.checkout.recipient_phone).only("language").first()
+    return (known or order.buyer).language or "en"
 
 
 def send_code(pickup: Pickup, code: str) -> None:
@@ -35,7 +35,7 @@ def send_code(pickup: Pickup, code: str) -> None:
         }
 
     key = f"pickup:{pickup.pk}:code:{pickup.codes_sent}"
-    notify_phone(checkout.recipient_phone, _recipient_language(pickup), with_code, key, code)
+    notify_phone(checkout.recipient_phone, recipient_language(order), with_code, key, code)
     if order.buyer.phone != checkout.recipient_phone and pickup.codes_sent == 1:
 
         def arrived(language: str) -> str:

@@ -5,16 +5,10 @@ from __future__ import annotations
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from sokoni.accounts.models import User
 from sokoni.logistics.models import Shipment, TrackingEvent
+from sokoni.logistics.notices import recipient_language
 from sokoni.logistics.states import NOTIFIED, FailureReason, ShipmentStatus
 from sokoni.orders.notices import notify_phone
-
-
-def _language(shipment: Shipment) -> str:
-    checkout = shipment.order.checkout
-    known = User.objects.filter(phone=checkout.recipient_phone).only("language").first()
-    return (known or shipment.order.buyer).language or "en"
 
 
 def _body(shipment: Shipment, event: TrackingEvent) -> str:
@@ -66,7 +60,7 @@ def event_recorded(shipment: Shipment, event: TrackingEvent) -> None:
         return  # the pickup notices tell about collection and return
     notify_phone(
         checkout.recipient_phone,
-        _language(shipment),
+        recipient_language(shipment.order),
         lambda _language: _body(shipment, event),
         f"shipment:{shipment.pk}:{event.kind}:{event.pk}",
     )
