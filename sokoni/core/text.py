@@ -9,6 +9,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def address_key(address: str) -> str:
+    """Return an address reduced to compare equal however it was typed.
+
+    Case, composed forms, punctuation and spacing are ignored: "Plot 12, Kiambu Rd." and
+    "plot 12 kiambu rd" give the same key. An empty address gives an empty key.
+    """
+    folded = unicodedata.normalize("NFKC", address).casefold()
+    return " ".join(_NOT_WORD.sub(" ", folded).split())
 
 
 def clean_query(text: str | None, max_length: int = 200) -> str:

@@ -67,6 +67,9 @@ class Checkout(models.Model):
     total_minor = models.BigIntegerField(_("total to pay (minor units)"))
     delivery_method = models.CharField(_("delivery"), max_length=10, choices=DeliveryMethod.choices)
     address = models.TextField(_("address"), max_length=500, blank=True)
+    # The address reduced to compare equal however it was typed (core.text.address_key): a
+    # reviewer who has parcels sent where the seller has them sent is not counted in ratings.
+    address_key = models.CharField(max_length=500, blank=True, db_index=True, editable=False)
     service_centre = models.ForeignKey(
         ServiceCentre,
         on_delete=models.PROTECT,

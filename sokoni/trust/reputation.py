@@ -22,12 +22,12 @@ or after one was upheld (``held=True``).
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
+
+from sokoni.core.text import address_key
 
 MIN_STARS: Final = 1
 MAX_STARS: Final = 5
@@ -197,19 +197,6 @@ def reviewer_trust(
     return min(1.0, max(0.0, history * age * reports * harsh * unverified))
 
 
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-def normalise_address(address: str) -> str:
-    """Return an address reduced to compare equal however it was typed.
-
-    Case, accents' composed forms, punctuation and spacing are ignored: "Plot 12, Kiambu Rd."
-    and "plot 12 kiambu rd" are the same address.
-    """
-    folded = unicodedata.normalize("NFKC", address).casefold()
-    return " ".join(_NOT_WORD.sub(" ", folded).split())
-
-
 def link_keys(
     *,
     phones: Iterable[str] = (),
@@ -229,7 +216,7 @@ def link_keys(
         if digits:
             keys.add(f"number:{digits}")
     for address in addresses:
-        normalised = normalise_address(address)
+        normalised = address_key(address)
         if normalised:
             keys.add(f"address:{normalised}")
     return keys

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from sokoni.core.errors import NotFound
 from sokoni.core.text import parse_positive_int
-from sokoni.orders.models import Order, OrderLine
+from sokoni.orders.models import Checkout, Order, OrderLine
 from sokoni.orders.states import OrderStatus
 from sokoni.payments.models import PaymentIntent, Payout
 from sokoni.trust.models import ExtortionReport, Review
@@ -109,6 +109,19 @@ def _rating(reviews: QuerySet[Review], *, now: datetime | None = None) -> ShownR
                     owner=OuterRef("shop__owner"), phone=OuterRef("author__phone")
                 )
             ),
+            # Has parcels sent to the owner's phone, or to an address the owner has used.
+            shares_delivery=Exists(
+                Checkout.objects.filter(buyer=author).filter(
+                    Q(recipient_phone=owner_phone)
+                    | Q(
+                        address_key__in=Checkout.objects.filter(
+                            buyer=OuterRef(OuterRef("shop__owner"))
+                        )
+                        .exclude(address_key="")
+                        .values("address_key")
+                    )
+                )
+            ),
         )
         .values_list(
             "rating",
@@ -121,10 +134,11 @@ def _rating(reviews: QuerySet[Review], *, now: datetime | None = None) -> ShownR
             "upheld",
             "paid_with_owner_number",
             "owner_uses_author_phone",
+            "shares_delivery",
         )
     )
     ratings = []
-    for stars, at, phone, joined, owner, purchases, written, upheld, paid, uses in rows:
+    for stars, at, phone, joined, owner, purchases, written, upheld, paid, uses, shares in rows:
         age = max(0.0, (moment - joined).total_seconds() / SECONDS_PER_DAY)
         trust = reviewer_trust(
             completed_purchases=purchases,
@@ -133,7 +147,7 @@ def _rating(reviews: QuerySet[Review], *, now: datetime | None = None) -> ShownR
             upheld_reports=min(upheld, written) if written else 0,
         )
         same_person = linked(link_keys(phones=[phone]), link_keys(phones=[owner]))
-        counts = not (same_person or paid or uses)
+        counts = not (same_person or paid or uses or shares)
         ratings.append(Rating(stars=stars, at=at, reviewer_trust=trust, counts=counts))
     shown = reputation(ratings, now=moment)
     return ShownRating(score=shown.score, count=shown.count, shown=shown.shown)

@@ -31,7 +31,7 @@ from sokoni.catalog.selectors import commission_bp_for
 from sokoni.core.errors import DomainError, InvalidInput, NotFound
 from sokoni.core.money import Money, is_known_currency
 from sokoni.core.tasks import defer
-from sokoni.core.text import validate_no_control_characters
+from sokoni.core.text import address_key, validate_no_control_characters
 from sokoni.orders import reasons
 from sokoni.orders.errors import (
     AmountTooSmall,
@@ -375,6 +375,7 @@ def _place(
         total_minor=0,
         delivery_method=delivery.method,
         address=delivery.address,
+        address_key=address_key(delivery.address),
         service_centre_id=delivery.service_centre_id,
         destination_hub_id=delivery.hub_id,
         destination_country=delivery.country,

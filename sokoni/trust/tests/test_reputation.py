@@ -12,13 +12,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sokoni.core.text import address_key
 from sokoni.trust.reputation import (
     DEFAULT,
     Rating,
     ReputationPolicy,
     link_keys,
     linked,
-    normalise_address,
     reputation,
     reviewer_trust,
 )
@@ -288,8 +288,8 @@ def test_empty_values_link_nobody():
 
 def test_addresses_are_normalised_for_comparison():
     """Case, punctuation, spacing and compatibility forms are ignored."""
-    assert normalise_address("Plot 12,  Kiambu Rd.") == "plot 12 kiambu rd"
-    assert normalise_address("\uff30\uff2c\uff2f\uff34 12 Kiambu Rd") == "plot 12 kiambu rd"
+    assert address_key("Plot 12,  Kiambu Rd.") == "plot 12 kiambu rd"
+    assert address_key("\uff30\uff2c\uff2f\uff34 12 Kiambu Rd") == "plot 12 kiambu rd"
 
 
 ratings = st.builds(

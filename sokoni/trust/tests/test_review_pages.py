@@ -19,9 +19,9 @@ from sokoni.trust.services import review_create, review_reply
 pytestmark = pytest.mark.django_db
 
 
-def completed(tasks, *, buyer=None, lines=None, phone=PAYS):
+def completed(tasks, *, buyer=None, lines=None, phone=PAYS, **delivery):
     """An order that went through checkout, payment, shipping and the buyer's confirmation."""
-    checkout = place(buyer=buyer, lines=lines)
+    checkout = place(buyer=buyer, lines=lines, **delivery)
     pay(checkout, tasks, phone=phone)
     order = checkout.orders.get()
     order = order_ship(order=order, actor=order.shop.owner, tracking_ref="KE-TRACK-1")
@@ -115,6 +115,24 @@ def test_a_reviewer_paying_with_the_owners_number_does_not_count(tasks):
     assert rating.count == 1
     assert rating.score < 4.0  # only the 2-star weighs against the 4.0 prior
     assert selectors.shop_rating(shop.pk).count == 1
+
+
+def test_a_reviewer_sending_parcels_to_the_owners_address_or_phone_does_not_count(tasks):
+    """The owner once had a parcel sent to "Plot 7, Kiambu Rd."; a reviewer whose parcels go to
+    "plot 7 kiambu rd" (or to the owner's phone) is the owner's household and does not count."""
+    # given
+    owner = UserFactory(phone="+254700555666")
+    shop = ShopFactory(owner=owner)
+    product = ProductFactory(shop=shop, stock=50)
+    place(buyer=owner, lines=[(ProductFactory(), 1)], address="Plot 7, Kiambu Rd.")
+    reviewed(tasks, product, 5, address="plot 7  KIAMBU rd")  # the owner's address, retyped
+    reviewed(tasks, product, 5, recipient_phone="+254700555666")  # sent to the owner's phone
+    reviewed(tasks, product, 2)  # an unrelated buyer, sent elsewhere
+    # when
+    rating = selectors.shop_rating(shop.pk)
+    # then
+    assert rating.count == 1
+    assert rating.score < 4.0
 
 
 def test_held_reviews_are_neither_shown_nor_counted(client, tasks):
