@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import uuid
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Widths of the stored renditions; each is a WebP file under the photo's folder.
@@ -92,3 +94,36 @@ def delete_photo(key: str) -> None:
 def photo_url(key: str, size: int) -> str:
     """Return the public URL of one rendition."""
     return str(default_storage.url(rendition_path(key, size)))
+
+
+def check_photos(photos: Sequence[bytes], limit: int) -> None:
+    """Refuse more than ``limit`` photos, or any that is not a readable photo of allowed size,
+    before anything is stored (the first problem found is the message)."""
+    if len(photos) > limit:
+        raise ValidationError(
+            ngettext("Add at most %(limit)s photo.", "Add at most %(limit)s photos.", limit)
+            % {"limit": limit},
+            code="too_many",
+        )
+    for data in photos:
+        open_checked(data)
+
+
+def store_photos(photos: Sequence[bytes], folder: str, limit: int) -> list[StoredPhoto]:
+    """Check every photo, then store each one's renditions; on any failure, remove what was
+    stored and raise. Call it before writing the rows, and ``discard_photos`` if they fail."""
+    check_photos(photos, limit)
+    stored: list[StoredPhoto] = []
+    try:
+        for data in photos:
+            stored.append(store_photo(data, folder))  # noqa: PERF401 - keep what was stored
+    except BaseException:
+        discard_photos(stored)
+        raise
+    return stored
+
+
+def discard_photos(stored: Sequence[StoredPhoto]) -> None:
+    """Remove the renditions of photos whose rows were never written."""
+    for photo in stored:
+        delete_photo(photo.key)

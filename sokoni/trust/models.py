@@ -12,6 +12,7 @@ from sokoni.orders.models import Order, OrderLine
 from sokoni.trust.states import ReportStatus, ReviewStatus
 
 MAX_TEXT = 2000
+MAX_PHOTOS = 3
 
 
 class Review(models.Model):
@@ -29,6 +30,9 @@ class Review(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PUBLISHED
     )
+    # Up to MAX_PHOTOS photos, each {"key", "width", "height"} of core.images.store_photo: on
+    # the row, so that a page of reviews stays one query.
+    photos = models.JSONField(_("photos"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
 

@@ -4,15 +4,18 @@ edits keep the earlier version; the shop replies once, in public."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sokoni.accounts.models import User
 from sokoni.core.errors import NotFound
+from sokoni.core.images import StoredPhoto, check_photos, discard_photos, store_photos
 from sokoni.orders.models import Order, OrderLine
 from sokoni.orders.states import OrderStatus
 from sokoni.trust.errors import (
@@ -23,7 +26,14 @@ from sokoni.trust.errors import (
     ReportInvalid,
     ReviewInvalid,
 )
-from sokoni.trust.models import MAX_TEXT, ExtortionReport, Review, ReviewReply, ReviewRevision
+from sokoni.trust.models import (
+    MAX_PHOTOS,
+    MAX_TEXT,
+    ExtortionReport,
+    Review,
+    ReviewReply,
+    ReviewRevision,
+)
 from sokoni.trust.states import ReportStatus, ReviewStatus
 
 # Control characters (but tab and newlines) and the bidirectional overrides and isolates that
@@ -54,11 +64,44 @@ def _window_open(closed_at: datetime | None, now: datetime) -> bool:
     return closed_at is not None and now <= closed_at + timedelta(days=days)
 
 
-@transaction.atomic
+def _too_many_photos() -> ReviewInvalid:
+    return ReviewInvalid(
+        _("A review has at most %(n)s photos.") % {"n": MAX_PHOTOS}, field="photos"
+    )
+
+
+def _photos_checked(photos: Sequence[bytes], already: int = 0) -> None:
+    """Refuse too many photos in all, or any bad one, before anything is stored."""
+    if already + len(photos) > MAX_PHOTOS:
+        raise _too_many_photos()
+    try:
+        check_photos(photos, MAX_PHOTOS)
+    except ValidationError as error:
+        raise ReviewInvalid(error.messages[0], field="photos") from error
+
+
+def _stored(photos: Sequence[bytes], folder: str) -> list[StoredPhoto]:
+    try:
+        return store_photos(photos, folder, MAX_PHOTOS)
+    except ValidationError as error:
+        raise ReviewInvalid(error.messages[0], field="photos") from error
+
+
+def _photo_values(stored: Sequence[StoredPhoto]) -> list[dict[str, object]]:
+    return [{"key": p.key, "width": p.width, "height": p.height} for p in stored]
+
+
 def review_create(
-    *, buyer: User, line_id: int, rating: object, text: object, now: datetime | None = None
+    *,
+    buyer: User,
+    line_id: int,
+    rating: object,
+    text: object,
+    photos: Sequence[bytes] = (),
+    now: datetime | None = None,
 ) -> Review:
-    """The buyer reviews one line of an order they received (completed), once."""
+    """The buyer reviews one line of an order they received (completed), once, with up to
+    MAX_PHOTOS photos. Nothing is stored when anything is refused."""
     line = (
         OrderLine.objects.select_related("order", "order__shop")
         .filter(pk=line_id, order__buyer=buyer)
@@ -71,6 +114,10 @@ def review_create(
     if order.status != OrderStatus.COMPLETED or not _window_open(order.closed_at, moment):
         raise NotReviewable(field="line")
     stars, words = _rating(rating), _text(text)
+    _photos_checked(photos)
+    if Review.objects.filter(line=line).exists():
+        raise AlreadyReviewed(field="line")
+    stored = _stored(photos, f"reviews/{order.shop_id}")
     try:
         with transaction.atomic():
             return Review.objects.create(
@@ -81,42 +128,67 @@ def review_create(
                 author=buyer,
                 rating=stars,
                 text=words,
+                photos=_photo_values(stored),
                 # A buyer the shop reported for extortion is not published until staff decide.
                 status=ReviewStatus.HELD
                 if buyer_reported_by_shop(shop_id=order.shop_id, buyer_id=buyer.pk)
                 else ReviewStatus.PUBLISHED,
             )
     except IntegrityError as error:
+        discard_photos(stored)
         raise AlreadyReviewed(field="line") from error
+    except BaseException:
+        discard_photos(stored)
+        raise
 
 
-@transaction.atomic
 def review_edit(
-    *, author: User, review_id: int, rating: object, text: object, now: datetime | None = None
+    *,
+    author: User,
+    review_id: int,
+    rating: object,
+    text: object,
+    photos: Sequence[bytes] = (),
+    now: datetime | None = None,
 ) -> Review:
-    """The author changes their review within the window; what it said before is kept."""
-    review = (
-        Review.objects.select_for_update(of=("self",))
-        .select_related("order")
-        .filter(pk=review_id, author=author)
-        .first()
-    )
+    """The author changes their review within the window and may add photos (up to
+    MAX_PHOTOS in all); what it said before is kept."""
+    review = Review.objects.select_related("order").filter(pk=review_id, author=author).first()
     if review is None:
         raise NotFound(field="review")
     moment = now or timezone.now()
     if not _window_open(review.order.closed_at, moment):
         raise NotReviewable(field="review")
     stars, words = _rating(rating), _text(text)
-    if (stars, words) == (review.rating, review.text):
+    _photos_checked(photos, already=len(review.photos))
+    if (stars, words) == (review.rating, review.text) and not photos:
         return review
-    ReviewRevision.objects.create(
-        review=review,
-        rating=review.rating,
-        text=review.text,
-        written_at=review.edited_at or review.created_at,
-    )
-    Review.objects.filter(pk=review.pk).update(rating=stars, text=words, edited_at=moment)
-    review.rating, review.text, review.edited_at = stars, words, moment
+    stored = _stored(photos, f"reviews/{review.shop_id}")
+    try:
+        return _edit_locked(review.pk, stars, words, stored, moment)
+    except BaseException:
+        discard_photos(stored)
+        raise
+
+
+@transaction.atomic
+def _edit_locked(
+    review_id: int, stars: int, words: str, stored: Sequence[StoredPhoto], moment: datetime
+) -> Review:
+    review = Review.objects.select_for_update().get(pk=review_id)
+    photos = [*review.photos, *_photo_values(stored)]
+    if len(photos) > MAX_PHOTOS:  # a concurrent edit added photos meanwhile
+        raise _too_many_photos()
+    if (stars, words) != (review.rating, review.text):
+        ReviewRevision.objects.create(
+            review=review,
+            rating=review.rating,
+            text=review.text,
+            written_at=review.edited_at or review.created_at,
+        )
+        review.rating, review.text, review.edited_at = stars, words, moment
+    review.photos = photos
+    review.save(update_fields=["rating", "text", "edited_at", "photos"])
     return review
 
 

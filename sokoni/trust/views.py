@@ -6,6 +6,8 @@ comes back as a message and stores nothing. Anything not the user's own is a 404
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,14 +20,20 @@ from sokoni.catalog import selectors as catalog
 from sokoni.core.errors import DomainError, NotFound
 from sokoni.orders.views.common import safe_next, user_of
 from sokoni.trust import selectors
+from sokoni.trust.forms import review_photos
 from sokoni.trust.services import review_create, review_edit, review_reply
 
 
-def _refused_or_done(request: HttpRequest, error: DomainError | None, done: str) -> None:
-    if error is None:
-        messages.success(request, done)
+def _attempt(request: HttpRequest, call: Callable[[], object], done: str) -> None:
+    """Call one service; its refusal comes back as a message, an unknown object as a 404."""
+    try:
+        call()
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
     else:
-        messages.error(request, str(error.message))
+        messages.success(request, done)
 
 
 @require_GET
@@ -60,19 +68,17 @@ def review_create_view(request: HttpRequest, line_id: int) -> HttpResponse:
         order_id = selectors.line_order_id_for_buyer(user.pk, line_id)
     except NotFound as exc:
         raise Http404 from exc
-    error = None
-    try:
-        review_create(
+    _attempt(
+        request,
+        lambda: review_create(
             buyer=user,
             line_id=line_id,
             rating=selectors.parse_rating(request.POST.get("rating")),
             text=request.POST.get("text", ""),
-        )
-    except NotFound as exc:
-        raise Http404 from exc
-    except DomainError as exc:
-        error = exc
-    _refused_or_done(request, error, _("Thank you: your review is published."))
+            photos=review_photos(request),
+        ),
+        _("Thank you: your review is published."),
+    )
     return redirect("orders:order_detail", pk=order_id)
 
 
@@ -84,19 +90,17 @@ def review_edit_view(request: HttpRequest, review_id: int) -> HttpResponse:
         review = selectors.review_get_for_author(user.pk, review_id)
     except NotFound as exc:
         raise Http404 from exc
-    error = None
-    try:
-        review_edit(
+    _attempt(
+        request,
+        lambda: review_edit(
             author=user,
             review_id=review.pk,
             rating=selectors.parse_rating(request.POST.get("rating")),
             text=request.POST.get("text", ""),
-        )
-    except NotFound as exc:
-        raise Http404 from exc
-    except DomainError as exc:
-        error = exc
-    _refused_or_done(request, error, _("Your review is updated."))
+            photos=review_photos(request),
+        ),
+        _("Your review is updated."),
+    )
     return redirect("orders:order_detail", pk=review.order_id)
 
 
@@ -108,12 +112,9 @@ def review_reply_view(request: HttpRequest, review_id: int) -> HttpResponse:
         review = selectors.review_get_for_shop_owner(user.pk, review_id)
     except NotFound as exc:
         raise Http404 from exc
-    error = None
-    try:
-        review_reply(seller=user, review_id=review.pk, text=request.POST.get("text", ""))
-    except NotFound as exc:
-        raise Http404 from exc
-    except DomainError as exc:
-        error = exc
-    _refused_or_done(request, error, _("Your reply is published."))
+    _attempt(
+        request,
+        lambda: review_reply(seller=user, review_id=review.pk, text=request.POST.get("text", "")),
+        _("Your reply is published."),
+    )
     return redirect(safe_next(request, reverse("trust:shop_reviews", args=[review.shop.slug])))
