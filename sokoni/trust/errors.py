@@ -31,3 +31,8 @@ class ReportInvalid(InvalidInput):
 class ReportDecided(StaleState):
     code = "trust.report_decided"
     default_message = _("This report has already been decided.")
+
+
+class AlreadyReported(StaleState):
+    code = "trust.already_reported"
+    default_message = _("You have already reported this buyer; staff are looking at it.")

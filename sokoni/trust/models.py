@@ -124,6 +124,12 @@ class ExtortionReport(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=ReportStatus.values), name="report_status_valid"
             ),
+            # One open report per shop and buyer: a second one adds nothing but noise.
+            models.UniqueConstraint(
+                fields=["shop", "buyer"],
+                condition=models.Q(status=ReportStatus.OPEN),
+                name="report_one_open_per_pair",
+            ),
         ]
         indexes = [models.Index(fields=["shop", "buyer", "status"], name="report_by_pair")]
 

@@ -254,3 +254,12 @@ def review_get_for_shop_owner(owner_id: int, review_id: int) -> Review:
     if review is None:
         raise NotFound(field="review")
     return review
+
+
+def reports_of_seller(seller_id: int) -> list[ExtortionReport]:
+    """The extortion reports a seller made, newest first (the buyer shown by name only)."""
+    return list(
+        ExtortionReport.objects.filter(reporter_id=seller_id)
+        .select_related("shop", "buyer", "order")
+        .order_by("-reported_at", "-pk")[:100]
+    )

@@ -20,6 +20,7 @@ from sokoni.orders.models import Order, OrderLine
 from sokoni.orders.states import OrderStatus
 from sokoni.trust.errors import (
     AlreadyReplied,
+    AlreadyReported,
     AlreadyReviewed,
     NotReviewable,
     ReportDecided,
@@ -242,14 +243,22 @@ def report_extortion(
         if order is None:
             raise NotFound(field="order")
         shop_id, buyer_id = order.shop_id, order.buyer_id
-    report = ExtortionReport.objects.create(
-        shop_id=shop_id,
-        reporter=seller,
-        buyer_id=buyer_id,
-        order_id=order_id,
-        review=review,
-        details=words,
-    )
+    if ExtortionReport.objects.filter(
+        shop_id=shop_id, buyer_id=buyer_id, status=ReportStatus.OPEN
+    ).exists():
+        raise AlreadyReported(field="details")
+    try:
+        with transaction.atomic():
+            report = ExtortionReport.objects.create(
+                shop_id=shop_id,
+                reporter=seller,
+                buyer_id=buyer_id,
+                order_id=order_id,
+                review=review,
+                details=words,
+            )
+    except IntegrityError as error:  # a report made at the same moment
+        raise AlreadyReported(field="details") from error
     Review.objects.filter(
         shop_id=shop_id, author_id=buyer_id, status=ReviewStatus.PUBLISHED
     ).update(status=ReviewStatus.HELD)

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from sokoni.catalog import selectors as catalog
@@ -21,7 +22,7 @@ from sokoni.core.errors import DomainError, NotFound
 from sokoni.orders.views.common import safe_next, user_of
 from sokoni.trust import selectors
 from sokoni.trust.forms import review_photos
-from sokoni.trust.services import review_create, review_edit, review_reply
+from sokoni.trust.services import report_extortion, review_create, review_edit, review_reply
 
 
 def _attempt(request: HttpRequest, call: Callable[[], object], done: str) -> None:
@@ -118,3 +119,49 @@ def review_reply_view(request: HttpRequest, review_id: int) -> HttpResponse:
         _("Your reply is published."),
     )
     return redirect(safe_next(request, reverse("trust:shop_reviews", args=[review.shop.slug])))
+
+
+# -- extortion reports -------------------------------------------------------------------------
+
+_REPORTED = gettext_lazy(
+    "Thank you: Sokoni staff will look at your report. The buyer's reviews of your shop are "
+    "held until they decide."
+)
+
+
+@login_required
+@require_POST
+def report_order_view(request: HttpRequest, order_id: int) -> HttpResponse:
+    """The seller reports the buyer of one of their orders."""
+    user = user_of(request)
+    _attempt(
+        request,
+        lambda: report_extortion(
+            seller=user, order_id=order_id, details=request.POST.get("details", "")
+        ),
+        str(_REPORTED),
+    )
+    return redirect(safe_next(request, reverse("trust:reports")))
+
+
+@login_required
+@require_POST
+def report_review_view(request: HttpRequest, review_id: int) -> HttpResponse:
+    """The seller reports the author of a review of their shop."""
+    user = user_of(request)
+    _attempt(
+        request,
+        lambda: report_extortion(
+            seller=user, review_id=review_id, details=request.POST.get("details", "")
+        ),
+        str(_REPORTED),
+    )
+    return redirect(safe_next(request, reverse("trust:reports")))
+
+
+@login_required
+@require_GET
+def reports_view(request: HttpRequest) -> HttpResponse:
+    """The seller's own reports and where each stands."""
+    user = user_of(request)
+    return render(request, "trust/reports.html", {"reports": selectors.reports_of_seller(user.pk)})
