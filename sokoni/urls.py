@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("exports/", include("sokoni.logistics.export_urls")),
     path("staff/delivery/", include("sokoni.logistics.report_urls")),
     path("reviews/", include("sokoni.trust.urls")),
+    path("staff/moderation/", include("sokoni.trust.staff_urls")),
     path("", include("sokoni.orders.urls")),
     path("", include("sokoni.web.urls")),
     prefix_default_language=False,

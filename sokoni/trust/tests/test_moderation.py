@@ -1,0 +1,127 @@
+"""The staff moderation queue and one report's evidence side by side, with the decision."""
+
+import pytest
+from django.urls import reverse
+
+from sokoni.accounts.tests.factories import StaffFactory, UserFactory
+from sokoni.trust.models import ExtortionReport, Review
+from sokoni.trust.services import report_extortion, review_create
+from sokoni.trust.tests.test_extortion_reports import completed
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reported(tasks):
+    order = completed(tasks)
+    review = review_create(
+        buyer=order.buyer,
+        line_id=order.lines.get().pk,
+        rating=1,
+        text="<script>alert(1)</script> Awful seller.",
+    )
+    report = report_extortion(
+        seller=order.shop.owner, order_id=order.pk, details="Asked KES 500 for 5 stars."
+    )
+    return order, review, report
+
+
+def report_url(report):
+    return reverse("moderation:report", args=[report.pk])
+
+
+def test_only_staff_see_the_queue_and_the_evidence(client, reported):
+    order, _, report = reported
+    for user in (UserFactory(), order.shop.owner, order.buyer):
+        client.force_login(user)
+        assert client.get(reverse("moderation:queue")).status_code == 404
+        assert client.get(report_url(report)).status_code == 404
+        assert (
+            client.post(report_url(report), {"decision": "uphold", "note": "x"}).status_code == 404
+        )
+    report.refresh_from_db()
+    assert report.status == "open"
+
+
+def test_the_queue_lists_open_reports_with_the_reviews_they_hold(client, reported):
+    order, _, report = reported
+    client.force_login(StaffFactory())
+    page = client.get(reverse("moderation:queue")).content.decode()
+    assert report_url(report) in page
+    assert order.shop.name in page
+    assert "1 review held" in page
+
+
+def test_the_evidence_shows_both_sides_escaped(client, reported):
+    order, _, report = reported
+    client.force_login(StaffFactory())
+    page = client.get(report_url(report)).content.decode()
+    seller = page.index("The seller's report")
+    buyer = page.index("The buyer's side")
+    assert seller < page.index("Asked KES 500 for 5 stars.") < buyer
+    assert buyer < page.index("Awful seller.")
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;" in page
+    assert order.number in page
+
+
+def test_staff_uphold_a_report_and_the_review_is_removed(client, reported):
+    _, review, report = reported
+    staff = StaffFactory()
+    client.force_login(staff)
+    response = client.post(report_url(report), {"decision": "uphold", "note": "Clear demand."})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    review.refresh_from_db()
+    assert (report.status, report.decided_by, report.decision_note) == (
+        "upheld",
+        staff,
+        "Clear demand.",
+    )
+    assert review.status == "removed"
+    assert "Clear demand." in client.get(report_url(report)).content.decode()
+
+
+def test_staff_dismiss_a_report_and_the_review_is_published_again(client, reported):
+    _, review, report = reported
+    client.force_login(StaffFactory())
+    client.post(report_url(report), {"decision": "dismiss", "note": "No demand in the messages."})
+    review.refresh_from_db()
+    assert review.status == "published"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"decision": "maybe", "note": "Hmm."},
+        {"note": "No choice."},
+        {"decision": "uphold", "note": ""},
+        {"decision": "uphold", "note": "x" * 20_000},
+    ],
+)
+def test_a_bad_decision_is_refused_and_nothing_changes(client, reported, data):
+    _, review, report = reported
+    client.force_login(StaffFactory())
+    response = client.post(report_url(report), data)
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()
+    report.refresh_from_db()
+    review.refresh_from_db()
+    assert (report.status, review.status) == ("open", "held")
+
+
+def test_a_decided_report_is_not_decided_again(client, reported):
+    _, _, report = reported
+    client.force_login(StaffFactory())
+    client.post(report_url(report), {"decision": "dismiss", "note": "Fine."})
+    response = client.post(report_url(report), {"decision": "uphold", "note": "Changed."})
+    assert response.status_code == 400
+    report.refresh_from_db()
+    assert report.status == "dismissed"
+    assert ExtortionReport.objects.count() == 1
+    assert Review.objects.get().status == "published"
+
+
+def test_an_unknown_report_is_404(client):
+    client.force_login(StaffFactory())
+    assert client.get(reverse("moderation:report", args=[999999])).status_code == 404
