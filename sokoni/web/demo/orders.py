@@ -47,6 +47,7 @@ from sokoni.orders.services.lifecycle import (
     order_confirm_receipt,
     order_dispute_open,
     order_extend,
+    order_ship,
 )
 from sokoni.orders.states import DeliveryMethod, DisputeDecision, DisputeReason
 from sokoni.payments.gateways.sandbox import sandbox_deliver_callback, sandbox_mobile_answer
@@ -64,6 +65,8 @@ from sokoni.web.demo.world import DEMO_ACCOUNTS
 CARD_THAT_PAYS: Final = "4242424242424242"  # the sandbox card that pays at once
 # Her sister's phone pays one of the demo buyer's orders by mobile money.
 MOBILE_MONEY_PAYER: Final = "+254712000002"
+# The buyer who demands cash back for a good rating (no login: not a demo account).
+EXTORTING_BUYER: Final = ("+254712000077", "Kevo Otieno")
 # A number ending in 0001 is never answered by the sandbox: the payment times out.
 UNANSWERED_PHONE: Final = "+254712340001"
 # Payouts to a number ending in 0000 are refused by the sandbox: a mistyped number.
@@ -97,6 +100,8 @@ class OrdersReport:
     payouts: int = 0
     rates: int = 0
     skipped: list[str] = field(default_factory=list)
+    # The order of each story that later demo stories (reviews, messages) build on.
+    stories: dict[str, int] = field(default_factory=dict)
 
 
 NAIROBI_ADDRESS: Final = "Flat 4B, Kilimani Heights, Argwings Kodhek Road, Nairobi"
@@ -428,6 +433,7 @@ class DemoOrders:
         )
         with happening_at(self._ago(5, 6)):
             order_confirm_receipt(order=order, actor=self.buyer)
+        self.report.stories["received"] = order.pk
         self._payouts(order.shop.owner, order.currency)
 
     def released_automatically(self) -> None:
@@ -467,6 +473,7 @@ class DemoOrders:
             ],
         )
         order_auto_release(order_id=order.pk, now=self.now)
+        self.report.stories["released_automatically"] = order.pk
 
     def refunded(self) -> None:
         """Paid, then cancelled before shipping: refunded in full, the stock returned, the
@@ -498,6 +505,7 @@ class DemoOrders:
                 reason=DisputeReason.NOT_RECEIVED,
                 details="The tracking page has not moved for two weeks and nothing has arrived.",
             )
+        self.report.stories["disputed"] = order.pk
 
     def settled(self) -> None:
         """Arrived damaged: staff shared the money between the buyer and the seller."""
@@ -532,6 +540,24 @@ class DemoOrders:
                 buyer_share_minor=max(1, order.total_minor // 3),
             )
 
+    def extorted(self) -> None:
+        """A "professional buyer" bought a little tea from the farmer, confirmed receipt, then
+        asked for cash back in exchange for five stars; refused, he gave one star. The demo
+        trust stories (``trust.py``) write his review, his messages and the farmer's report."""
+        buyer = User.objects.filter(phone=EXTORTING_BUYER[0]).first() or User.objects.create_user(
+            EXTORTING_BUYER[0], name=EXTORTING_BUYER[1], language="sw", currency="KES"
+        )
+        with happening_at(self._ago(12, 6)):
+            checkout = self._place("extorted", buyer, self.farmer_shop, self._in_nairobi(buyer))
+            if checkout is None:
+                return
+            order = self._pay_by_card(checkout)
+        with happening_at(self._ago(11, 5)):
+            order = order_ship(order=order, actor=order.shop.owner, tracking_ref="NYR-G4S-20417")
+        with happening_at(self._ago(8, 3)):
+            order_confirm_receipt(order=order, actor=buyer)
+        self.report.stories["extorted"] = order.pk
+
     def expired(self) -> None:
         """Never paid: the mobile-money prompt went unanswered and the reservation ran out."""
         checkout = self._place(
@@ -558,6 +584,9 @@ class DemoOrders:
             payout_send(payout_id=payout.pk)
             self.report.payouts += 1
 
+    def _extra_buyers(self) -> list[int]:
+        return list(User.objects.filter(phone=EXTORTING_BUYER[0]).values_list("pk", flat=True))
+
     def run(self) -> OrdersReport:
         """Every story, in the order a newcomer reads them."""
         if not Product.objects.filter(is_listed=True, stock__gt=0).exists():
@@ -577,10 +606,11 @@ class DemoOrders:
             self.paid_in_cash,
             self.expired,
             self.waiting_for_payment,
+            self.extorted,
         )
         for story in stories:
             story()
-        buyers = (self.buyer.pk, self.abroad.pk)
+        buyers = (self.buyer.pk, self.abroad.pk, *self._extra_buyers())
         statuses = Order.objects.filter(buyer_id__in=buyers).values_list("status", flat=True)
         self.report.by_status = Counter(statuses)
         self.report.orders = sum(self.report.by_status.values())

@@ -38,6 +38,7 @@ from sokoni.web.demo.centres import CentresReport, seed_centres
 from sokoni.web.demo.network import NetworkReport, seed_network
 from sokoni.web.demo.orders import OrdersReport, seed_orders
 from sokoni.web.demo.pictures import product_picture, village_picture
+from sokoni.web.demo.trust import TrustReport, seed_trust
 from sokoni.web.demo.world import DEMO_ACCOUNTS, PASSWORD, WORLD, Line, ShopSpec, VillageSpec
 
 BATCH: Final = 2000
@@ -250,6 +251,7 @@ class SeedReport:
     network: NetworkReport = field(default_factory=NetworkReport)
     orders: OrdersReport = field(default_factory=OrdersReport)
     centre: CentresReport = field(default_factory=CentresReport)
+    trust: TrustReport = field(default_factory=TrustReport)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -651,6 +653,7 @@ class Seeder:
         t = self._timed("search index", t)
         # Orders last: they take stock from the products above, through the real checkout.
         self.report.orders = seed_orders(log=self.log)
+        self.report.trust = seed_trust(self.report.orders.stories, log=self.log)
         self.report.centre = seed_centres(log=self.log)
         self._timed("orders", t)
         self.report.seconds = time.monotonic() - started

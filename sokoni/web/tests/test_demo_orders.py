@@ -14,6 +14,7 @@ from sokoni.orders.states import DeliveryMethod, DisputeDecision, OrderStatus
 from sokoni.payments.models import FxRate, JournalTransaction, PaymentIntent, Payout
 from sokoni.payments.selectors import ledger_problems, wallet_balances
 from sokoni.payments.states import PaymentMethod, PaymentStatus, PayoutStatus
+from sokoni.web.demo.orders import EXTORTING_BUYER
 from sokoni.web.demo.world import DEMO_ACCOUNTS
 
 PRODUCTS = 90
@@ -27,7 +28,7 @@ def test_seed_demo_creates_an_order_in_every_state(world):
     own = Order.objects.filter(checkout__placed_by__isnull=True)
     # then
     assert statuses == set(OrderStatus.values)
-    assert own.count() == 12
+    assert own.count() == 13
     assert f"Demo orders: {own.count()} (" in world
 
 
@@ -43,13 +44,14 @@ def test_demo_orders_leave_the_ledger_sound(world):
 
 
 def test_demo_orders_belong_to_the_demo_buyers_and_shops(world):
-    """The demo buyers placed them; the demo seller's and the farmer's shops sold most."""
+    """The demo buyers placed them (and the buyer who demands cash for stars, in the trust
+    story); the demo seller's and the farmer's shops sold most."""
     # when
     own = Order.objects.filter(checkout__placed_by__isnull=True)
     buyers = set(own.values_list("buyer__phone", flat=True))
     sellers = set(own.values_list("shop__owner__phone", flat=True))
     # then
-    assert buyers == {PHONES["buyer"], PHONES["buyer_abroad"]}
+    assert buyers == {PHONES["buyer"], PHONES["buyer_abroad"], EXTORTING_BUYER[0]}
     assert {PHONES["seller"], PHONES["farmer"]} <= sellers
 
 
@@ -175,3 +177,20 @@ def test_demo_service_centre_has_assisted_orders_and_a_parcel_waiting(world):
 
     count = CashCount.objects.get(operator=operator)
     assert count.difference_minor == -10_000
+
+
+def test_demo_trust_stories_show_reviews_and_a_held_extortion_review(world):
+    """Reviews with a photo and the shop's reply; the extorting buyer's one star is held under
+    the farmer's open report, which waits in the staff queue."""
+    from sokoni.trust.models import ExtortionReport, Review
+
+    published = Review.objects.filter(status="published")
+    assert published.count() == 2
+    assert published.filter(reply__isnull=False).count() == 1
+    assert any(review.photos for review in published)
+    report = ExtortionReport.objects.get()
+    assert report.status == "open"
+    assert report.shop.owner.phone == PHONES["farmer"]
+    held = Review.objects.get(status="held")
+    assert (held.author_id, held.rating) == (report.buyer_id, 1)
+    assert "Trust: 3 reviews, 1 extortion report(s)" in world

@@ -69,6 +69,12 @@ class Command(BaseCommand):
                 f"Demo orders: {orders.orders} ({states}); {orders.payouts} payouts; "
                 f"{orders.rates} demo exchange rates."
             )
+        trust = report.trust
+        if trust.reviews or trust.reports:
+            self.stdout.write(
+                f"Trust: {trust.reviews} reviews, {trust.reports} extortion report(s) waiting "
+                "for staff at /staff/moderation/."
+            )
         centre = report.centre
         if centre.assisted:
             self.stdout.write(
