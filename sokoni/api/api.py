@@ -30,6 +30,8 @@ from sokoni.accounts.selectors import user_for_token
 from sokoni.accounts.services import api_token_issue
 from sokoni.api.errors import UnknownFilter
 from sokoni.api.orders import router as orders_router
+from sokoni.api.reviews import public as reviews_public
+from sokoni.api.reviews import router as reviews_router
 from sokoni.api.schemas import (
     ErrorOut,
     MeOut,
@@ -104,6 +106,7 @@ STATUS_BY_CODE: Final[dict[str, int]] = {
     "payments.provider_unavailable": 503,
     "shipping.no_route": 422,
     "logistics.shipment_move_not_allowed": 409,
+    "trust.not_reviewable": 409,
 }
 
 
@@ -303,6 +306,9 @@ def me(request: HttpRequest) -> dict[str, Any]:
 api.add_router("", orders_router, auth=bearer)
 # Delivery destinations and quotes (issue 5), public like the catalogue.
 api.add_router("", shipping_router)
+# Reviews (issue 6): ratings and reviews are public; writing needs a token.
+api.add_router("", reviews_public)
+api.add_router("", reviews_router, auth=bearer)
 
 # Last (routers answer in the order they were added): any other path under /api/v1/ is a
 # JSON 404, not the site's HTML page.
