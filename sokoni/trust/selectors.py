@@ -1,8 +1,11 @@
 """Reading reviews: a product's or shop's shown rating, and one page of its reviews.
 
 Only published reviews are shown or counted (held and removed ones are not). The rating is
-``reputation.reputation`` over them, each weighted by ``reviewer_trust``; a review whose author
-shares the shop owner's phone or payment number counts for nothing. Each function is one query.
+``reputation.reputation`` over them, each weighted by ``reviewer_trust`` from what the platform
+saw of the author (completed purchases, account age, reviews written, upheld extortion reports,
+and on how many shops they rated 2 stars or more below everyone else); a review whose author
+shares the shop owner's phone, a payment number or a delivery address (or sends parcels to the
+owner's phone) counts for nothing. Each function is one query.
 """
 
 from __future__ import annotations
@@ -12,7 +15,19 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from django.conf import settings
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from sokoni.core.errors import NotFound
@@ -68,6 +83,29 @@ def _count(queryset: QuerySet[Any]) -> Subquery:
     )
 
 
+def _far_below_consensus(author: OuterRef) -> Subquery:
+    """On how many shops the author's published rating is 2 stars or more below the mean of
+    the shop's other published reviews (a scalar subquery)."""
+    others = (
+        Review.objects.filter(shop=OuterRef("shop"), status=ReviewStatus.PUBLISHED)
+        .exclude(author=OuterRef("author"))
+        .order_by()
+        .values("shop")
+        .annotate(mean=Avg("rating"))
+        .values("mean")[:1]
+    )
+    return Subquery(
+        Review.objects.filter(author=author, status=ReviewStatus.PUBLISHED)
+        .annotate(others=Subquery(others, output_field=FloatField()))
+        .filter(rating__lte=F("others") - 2)
+        .order_by()
+        .values("author")
+        .annotate(n=Count("shop", distinct=True))
+        .values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
 def _rating(reviews: QuerySet[Review], *, now: datetime | None = None) -> ShownRating:
     moment = now or timezone.now()
     author = OuterRef("author")
@@ -78,6 +116,7 @@ def _rating(reviews: QuerySet[Review], *, now: datetime | None = None) -> ShownR
         .annotate(
             purchases=_count(Order.objects.filter(buyer=author, status=OrderStatus.COMPLETED)),
             written=_count(Review.objects.filter(author=author)),
+            harsh=_far_below_consensus(author),
             # Extortion reports staff upheld against the author, at any shop.
             upheld=_count(ExtortionReport.objects.filter(buyer=author, status=ReportStatus.UPHELD)),
             # Paid with the owner's phone, a number the owner is paid out to or pays from.
@@ -132,19 +171,22 @@ def _rating(reviews: QuerySet[Review], *, now: datetime | None = None) -> ShownR
             "purchases",
             "written",
             "upheld",
+            "harsh",
             "paid_with_owner_number",
             "owner_uses_author_phone",
             "shares_delivery",
         )
     )
     ratings = []
-    for stars, at, phone, joined, owner, purchases, written, upheld, paid, uses, shares in rows:
+    for row in rows:
+        stars, at, phone, joined, owner, purchases, written, upheld, harsh, paid, uses, shares = row
         age = max(0.0, (moment - joined).total_seconds() / SECONDS_PER_DAY)
         trust = reviewer_trust(
             completed_purchases=purchases,
             account_age_days=age,
             reviews=written,
             upheld_reports=min(upheld, written) if written else 0,
+            far_below_consensus=min(harsh or 0, written),
         )
         same_person = linked(link_keys(phones=[phone]), link_keys(phones=[owner]))
         counts = not (same_person or paid or uses or shares)

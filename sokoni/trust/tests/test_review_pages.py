@@ -135,6 +135,27 @@ def test_a_reviewer_sending_parcels_to_the_owners_address_or_phone_does_not_coun
     assert rating.score < 4.0
 
 
+def test_a_buyer_who_rates_far_below_everyone_else_weighs_less(tasks):
+    """Seller after seller, H gives 1 star where the others give 5; M gives 4. Their 1-star
+    on a new shop moves its rating differently: H's weighs less than half as much."""
+    # given
+    harsh, mild = UserFactory(), UserFactory()
+    for _ in range(3):
+        product = ProductFactory(stock=50)
+        reviewed(tasks, product, 5)
+        reviewed(tasks, product, 5)
+        reviewed(tasks, product, 1, buyer=harsh)
+        reviewed(tasks, product, 4, buyer=mild)
+    by_harsh, by_mild = ProductFactory(stock=5), ProductFactory(stock=5)
+    # when
+    reviewed(tasks, by_harsh, 1, buyer=harsh)
+    reviewed(tasks, by_mild, 1, buyer=mild)
+    # then: the prior is 5 ratings at 4.0; a lighter 1-star pulls the score down less
+    pulled_by_harsh = 4.0 - selectors.product_rating(by_harsh.pk).score
+    pulled_by_mild = 4.0 - selectors.product_rating(by_mild.pk).score
+    assert 0 < pulled_by_harsh < pulled_by_mild / 2
+
+
 def test_held_reviews_are_neither_shown_nor_counted(client, tasks):
     product = ProductFactory(stock=50)
     shown = reviewed(tasks, product, 4, text="Shown review.")
