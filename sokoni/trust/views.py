@@ -78,7 +78,7 @@ def review_create_view(request: HttpRequest, line_id: int) -> HttpResponse:
             text=request.POST.get("text", ""),
             photos=review_photos(request),
         ),
-        _("Thank you: your review is published."),
+        _("Thank you for your review."),
     )
     return redirect("orders:order_detail", pk=order_id)
 
