@@ -1,7 +1,14 @@
 from django.contrib import admin
 
 from sokoni.core.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
-from sokoni.trust.models import ExtortionReport, Review, ReviewReply, ReviewRevision
+from sokoni.trust.models import (
+    ExtortionReport,
+    MessageReport,
+    Review,
+    ReviewReply,
+    ReviewRevision,
+    Thread,
+)
 
 
 class RevisionInline(ReadOnlyInline):
@@ -29,3 +36,21 @@ class ExtortionReportAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
     search_fields = ("shop__name", "buyer__phone", "details")
     list_select_related = ("shop", "buyer")
+
+
+@admin.register(Thread)
+class ThreadAdmin(ReadOnlyAdmin):
+    """Who talks to whom about what; never the messages (staff read a thread only through the
+    logged staff page, and only when it is reported or disputed)."""
+
+    list_display = ("pk", "shop", "buyer", "product", "order", "created_at", "last_message_at")
+    search_fields = ("shop__name", "buyer__phone")
+    list_select_related = ("shop", "buyer", "product", "order")
+    fields = list_display
+
+
+@admin.register(MessageReport)
+class MessageReportAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "message", "reporter", "reason", "status", "reported_at", "decided_at")
+    list_filter = ("status", "reason")
+    list_select_related = ("message", "reporter")
