@@ -304,3 +304,31 @@ def test_staff_read_a_reported_thread_and_the_read_is_logged(client):
     assert EXTORTION in page
     assert "Report this message" not in page
     assert list(ThreadAccess.objects.values_list("staff_id", "why")) == [(staff.pk, "reported")]
+
+
+# -- admin ----------------------------------------------------------------------------------------
+
+
+def test_the_thread_admin_lists_no_message_bodies(client):
+    first = ask("A private question about the honey")
+    client.force_login(StaffFactory())
+    page = client.get(reverse("admin:trust_thread_changelist")).content.decode()
+    assert first.thread.shop.name in page
+    assert "private question" not in page
+    detail = client.get(reverse("admin:trust_thread_change", args=[first.thread_id]))
+    assert "private question" not in detail.content.decode()
+
+
+def test_staff_close_a_message_report_from_the_admin_with_a_note(client):
+    first = ask("Buy cheap watches")
+    report = message_report(reporter=first.thread.shop.owner, message_id=first.pk, reason="spam")
+    client.force_login(StaffFactory())
+    changelist = reverse("admin:trust_messagereport_changelist")
+    page = client.get(changelist).content.decode()
+    assert reverse("trust:staff_thread", args=[first.thread_id]) in page
+    client.post(
+        changelist,
+        {"action": "close", "_selected_action": [report.pk], "apply": "1", "reason": "Warned."},
+    )
+    report.refresh_from_db()
+    assert (report.status, report.decision_note) == ("closed", "Warned.")
