@@ -55,6 +55,7 @@ from sokoni.trust.models import (
 from sokoni.trust.services import _text as checked_text  # the reviews' text rule, shared
 from sokoni.trust.services import report_extortion
 from sokoni.trust.states import AccessReason, MessageReportReason, MessageReportStatus
+from sokoni.trust.tasks import message_notice_task
 
 BUYER: Final = "buyer"
 SELLER: Final = "seller"
@@ -167,8 +168,6 @@ def _notice_text(message: Message, thread: Thread, language: str) -> str:
 def _tell_the_other_side(message: Message, thread: Thread, now: datetime) -> None:
     """A feature-phone account (no web password) is texted at once, every message; anyone
     else only if the message is still unread after MESSAGE_SMS_NOTICE_MINUTES."""
-    from sokoni.trust.tasks import message_notice_task
-
     recipient, _role, _read = _other_side(thread, message.sender_id)
     if not recipient.has_usable_password():
         notify(recipient, partial(_notice_text, message, thread), f"message:{message.pk}")
