@@ -225,6 +225,12 @@ ESCROW_UNDELIVERED_RELEASE_DAYS = env_int("ESCROW_UNDELIVERED_RELEASE_DAYS", 30)
 ESCROW_EXTENSION_DAYS = (3, 5, 7, 10)
 # A buyer may review a completed order this long after it was completed.
 REVIEW_WINDOW_DAYS = env_int("REVIEW_WINDOW_DAYS", 60)
+# Buyer-seller messages: at most this many messages per sender in 10 minutes and new threads
+# per buyer in a day (counted in the database, so across processes); a recipient who can read
+# on the web is texted about a message still unread after this many minutes.
+MESSAGE_RATE_PER_10_MIN = env_int("MESSAGE_RATE_PER_10_MIN", 20)
+THREAD_RATE_PER_DAY = env_int("THREAD_RATE_PER_DAY", 10)
+MESSAGE_SMS_NOTICE_MINUTES = env_int("MESSAGE_SMS_NOTICE_MINUTES", 60)
 # How long a process keeps its copy of the delivery network (hubs, services, rate tables) for
 # quoting; staff changes reach other processes within this many seconds.
 SHIPPING_NETWORK_CACHE_SECONDS = env_int("SHIPPING_NETWORK_CACHE_SECONDS", 60)

@@ -31,7 +31,7 @@ urlpatterns += i18n_patterns(
     path("runs/", include("sokoni.logistics.run_urls")),
     path("exports/", include("sokoni.logistics.export_urls")),
     path("staff/delivery/", include("sokoni.logistics.report_urls")),
-    path("reviews/", include("sokoni.trust.urls")),
+    path("", include("sokoni.trust.urls")),
     path("staff/moderation/", include("sokoni.trust.staff_urls")),
     path("", include("sokoni.orders.urls")),
     path("", include("sokoni.web.urls")),

@@ -36,3 +36,28 @@ class ReportDecided(StaleState):
 class AlreadyReported(StaleState):
     code = "trust.already_reported"
     default_message = _("You have already reported this buyer; staff are looking at it.")
+
+
+class MessageInvalid(InvalidInput):
+    code = "trust.message_invalid"
+    default_message = _("Write a message (up to 2,000 characters) or add a photo.")
+
+
+class AttachmentInvalid(InvalidInput):
+    code = "trust.attachment_invalid"
+    default_message = _("Add at most 3 photos, in JPEG, PNG, WebP or GIF format.")
+
+
+class MessageFlood(DomainError):
+    code = "trust.message_flood"
+    default_message = _("You are sending too many messages. Wait a few minutes and try again.")
+
+
+class ThreadNotAllowed(DomainError):
+    code = "trust.thread_not_allowed"
+    default_message = _("You cannot start a conversation about this.")
+
+
+class MessageAlreadyReported(StaleState):
+    code = "trust.message_already_reported"
+    default_message = _("You have already reported this message. Sokoni staff will look at it.")

@@ -1,15 +1,23 @@
-"""Reviews of completed purchases, their edit history and the shop's one public reply."""
+"""Reviews of completed purchases, their edit history and the shop's one public reply;
+extortion reports; buyer-seller message threads."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sokoni.catalog.models import Product, Shop
 from sokoni.core.models import AppendOnlyModel
 from sokoni.orders.models import Order, OrderLine
-from sokoni.trust.states import ReportStatus, ReviewStatus
+from sokoni.trust.states import (
+    AccessReason,
+    MessageReportReason,
+    MessageReportStatus,
+    ReportStatus,
+    ReviewStatus,
+)
 
 MAX_TEXT = 2000
 MAX_PHOTOS = 3
@@ -105,6 +113,10 @@ class ExtortionReport(models.Model):
     )
     order = models.ForeignKey(Order, on_delete=models.PROTECT, null=True, blank=True)
     review = models.ForeignKey(Review, on_delete=models.PROTECT, null=True, blank=True)
+    # The message that carried the demand, shown to staff as evidence.
+    message = models.ForeignKey(
+        "trust.Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     details = models.TextField(_("what happened"), max_length=MAX_TEXT)
     status = models.CharField(
         _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.OPEN
@@ -135,3 +147,165 @@ class ExtortionReport(models.Model):
 
     def __str__(self) -> str:
         return f"report {self.pk} on {self.buyer_id}"
+
+
+# -- messages --------------------------------------------------------------------------------
+
+MAX_ATTACHMENTS = 3
+
+
+class Thread(models.Model):
+    """A private conversation between a buyer and a shop about one subject: a product before
+    buying, or an order. One thread per (buyer, shop, product) and one per order."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="threads")
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="threads"
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, null=True, blank=True, related_name="threads"
+    )
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, null=True, blank=True, related_name="threads"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_message_at = models.DateTimeField(default=timezone.now)
+    # Each side has read every message sent up to this moment (read receipts, unread marks).
+    buyer_read_at = models.DateTimeField(null=True, blank=True)
+    seller_read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message thread")
+        verbose_name_plural = _("message threads")
+        ordering = ["-last_message_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(product__isnull=False, order__isnull=True)
+                | models.Q(product__isnull=True, order__isnull=False),
+                name="thread_one_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["buyer", "shop", "product"],
+                condition=models.Q(product__isnull=False),
+                name="thread_one_per_product",
+            ),
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=models.Q(order__isnull=False),
+                name="thread_one_per_order",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["buyer", "-last_message_at"], name="thread_by_buyer"),
+            models.Index(fields=["shop", "-last_message_at"], name="thread_by_shop"),
+            models.Index(fields=["buyer", "created_at"], name="thread_by_buyer_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"thread {self.pk}"
+
+
+class Message(models.Model):
+    """One message in a thread, with the extortion detector's verdict on its text."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="messages")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sent_messages"
+    )
+    body = models.TextField(_("message"), max_length=MAX_TEXT, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    off_platform = models.BooleanField(default=False)
+    extortion_suspected = models.BooleanField(default=False)
+    score = models.FloatField(default=0.0)
+    signals = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["thread", "created_at"], name="message_by_thread"),
+            models.Index(fields=["sender", "created_at"], name="message_by_sender"),
+        ]
+
+    def __str__(self) -> str:
+        return f"message {self.pk} in {self.thread_id}"
+
+
+class MessageAttachment(models.Model):
+    """A photo sent with a message (WebP renditions under ``key``)."""
+
+    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
+    key = models.CharField(max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("photo in a message")
+        verbose_name_plural = _("photos in messages")
+        ordering = ["message", "pk"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class MessageReport(models.Model):
+    """Someone in a thread reports a message they received; staff may then read the thread."""
+
+    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=10, choices=MessageReportReason.choices)
+    details = models.TextField(_("details"), max_length=MAX_TEXT, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=MessageReportStatus.choices,
+        default=MessageReportStatus.OPEN,
+    )
+    reported_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), max_length=MAX_TEXT, blank=True)
+
+    class Meta:
+        verbose_name = _("message report")
+        verbose_name_plural = _("message reports")
+        ordering = ["-reported_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "reporter"], name="message_report_once_per_reporter"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reason__in=MessageReportReason.values),
+                name="message_report_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=MessageReportStatus.values),
+                name="message_report_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-reported_at"], name="message_report_queue")]
+
+    def __str__(self) -> str:
+        return f"report {self.pk} on message {self.message_id}"
+
+
+class ThreadAccess(AppendOnlyModel):
+    """A staff member opened a private thread, and why (kept, never changed)."""
+
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="accesses")
+    at = models.DateTimeField(default=timezone.now)
+    why = models.CharField(max_length=10, choices=AccessReason.choices)
+
+    class Meta:
+        verbose_name = _("staff access to a thread")
+        verbose_name_plural = _("staff accesses to threads")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} read {self.thread_id} ({self.why})"

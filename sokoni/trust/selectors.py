@@ -35,7 +35,7 @@ from sokoni.core.text import parse_positive_int
 from sokoni.orders.models import Checkout, Order, OrderLine
 from sokoni.orders.states import OrderStatus
 from sokoni.payments.models import PaymentIntent, Payout
-from sokoni.trust.models import ExtortionReport, Review
+from sokoni.trust.models import ExtortionReport, Message, MessageReport, Review, Thread
 from sokoni.trust.reputation import (
     SECONDS_PER_DAY,
     Rating,
@@ -305,3 +305,139 @@ def reports_of_seller(seller_id: int) -> list[ExtortionReport]:
         .select_related("shop", "buyer", "order")
         .order_by("-reported_at", "-pk")[:100]
     )
+
+
+# -- messages --------------------------------------------------------------------------------
+
+INBOX_PER_PAGE: Final = 20
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """One thread in a user's inbox: the user's side in it and whether something is unread."""
+
+    thread: Thread
+    as_seller: bool
+    unread: bool
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    rows: list[InboxRow]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def _unread(read_at: datetime | None, last: datetime) -> bool:
+    return read_at is None or read_at < last
+
+
+def inbox_for_user(user_id: int, *, page: int = 1) -> InboxPage:
+    """The user's threads as a buyer and as a shop owner, newest message first (one query)."""
+    number = min(max(1, page), MAX_PAGE)
+    start = (number - 1) * INBOX_PER_PAGE
+    found = list(
+        Thread.objects.filter(Q(buyer_id=user_id) | Q(shop__owner_id=user_id))
+        .select_related("shop", "buyer", "product", "order")
+        .order_by("-last_message_at", "-pk")[start : start + INBOX_PER_PAGE + 1]
+    )
+    rows = []
+    for thread in found[:INBOX_PER_PAGE]:
+        as_seller = thread.buyer_id != user_id
+        read_at = thread.seller_read_at if as_seller else thread.buyer_read_at
+        rows.append(InboxRow(thread, as_seller, _unread(read_at, thread.last_message_at)))
+    return InboxPage(rows=rows, number=number, has_next=len(found) > INBOX_PER_PAGE)
+
+
+def thread_get_for_participant(user_id: int, thread_id: int) -> Thread:
+    """A thread the user is in (its buyer or the shop's owner); NotFound for anyone else."""
+    thread = (
+        Thread.objects.filter(Q(buyer_id=user_id) | Q(shop__owner_id=user_id), pk=thread_id)
+        .select_related("shop", "buyer", "product", "order")
+        .first()
+    )
+    if thread is None:
+        raise NotFound(field="thread")
+    return thread
+
+
+@dataclass(frozen=True)
+class Post:
+    """A message as one reader sees it."""
+
+    message: Message
+    mine: bool
+    # The other side has read it (shown on the reader's own messages).
+    read: bool
+    # The reader has reported it already.
+    reported: bool
+
+
+def thread_posts(thread: Thread, reader_id: int | None) -> list[Post]:
+    """The thread's messages oldest first, with their photos (two queries). ``reader_id``
+    None is staff reading: nothing is theirs, nothing reported by them."""
+    rows = (
+        Message.objects.filter(thread_id=thread.pk)
+        .select_related("sender")
+        .prefetch_related("attachments")
+        .annotate(
+            reported=Exists(
+                MessageReport.objects.filter(message=OuterRef("pk"), reporter_id=reader_id or 0)
+            )
+        )
+        .order_by("created_at", "pk")
+    )
+    seller_id = thread.shop.owner_id
+    posts = []
+    for message in rows:
+        mine = reader_id is not None and message.sender_id == reader_id
+        other_read = (
+            thread.seller_read_at if message.sender_id != seller_id else thread.buyer_read_at
+        )
+        read = mine and other_read is not None and other_read >= message.created_at
+        posts.append(Post(message, mine, read, bool(message.reported)))
+    return posts
+
+
+def thread_id_for_product(buyer_id: int, product_id: int) -> int | None:
+    """The buyer's thread about a product, if they started one."""
+    return (
+        Thread.objects.filter(buyer_id=buyer_id, product_id=product_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def thread_id_for_order(order_id: int) -> int | None:
+    """The thread about an order, if there is one (the caller checked the order is theirs)."""
+    return Thread.objects.filter(order_id=order_id).values_list("pk", flat=True).first()
+
+
+def order_get_for_participant(user_id: int, order_id: int) -> Order:
+    """An order the user bought or sold, with its shop; NotFound for anyone else."""
+    order = (
+        Order.objects.filter(Q(buyer_id=user_id) | Q(shop__owner_id=user_id), pk=order_id)
+        .select_related("shop", "buyer")
+        .first()
+    )
+    if order is None:
+        raise NotFound(field="order")
+    return order
+
+
+def message_thread_id_for_participant(user_id: int, message_id: int) -> int:
+    """The thread of a message in one of the user's threads; NotFound for anyone else."""
+    thread_id = (
+        Message.objects.filter(
+            Q(thread__buyer_id=user_id) | Q(thread__shop__owner_id=user_id), pk=message_id
+        )
+        .values_list("thread_id", flat=True)
+        .first()
+    )
+    if thread_id is None:
+        raise NotFound(field="message")
+    return thread_id

@@ -31,6 +31,7 @@ from sokoni.trust.models import (
     MAX_PHOTOS,
     MAX_TEXT,
     ExtortionReport,
+    Message,
     Review,
     ReviewReply,
     ReviewRevision,
@@ -221,15 +222,32 @@ def buyer_reported_by_shop(*, shop_id: int, buyer_id: int) -> bool:
 
 @transaction.atomic
 def report_extortion(
-    *, seller: User, order_id: int | None = None, review_id: int | None = None, details: object
+    *,
+    seller: User,
+    order_id: int | None = None,
+    review_id: int | None = None,
+    message_id: int | None = None,
+    details: object,
 ) -> ExtortionReport:
     """The shop's owner reports that the buyer of one of its orders (or the author of one of its
-    reviews) demanded money, a refund outside a dispute or free goods for a rating. That
-    buyer's reviews of the shop are held from publication and from the rating until staff
-    decide."""
+    reviews, or of a message to the shop) demanded money, a refund outside a dispute or free
+    goods for a rating. That buyer's reviews of the shop are held from publication and from
+    the rating until staff decide."""
     words = _report_text(details)
     review = None
-    if review_id is not None:
+    message = None
+    if message_id is not None:
+        message = (
+            Message.objects.select_related("thread")
+            .filter(pk=message_id, thread__shop__owner=seller)
+            .exclude(sender=seller)
+            .first()
+        )
+        if message is None:
+            raise NotFound(field="message")
+        thread = message.thread
+        shop_id, buyer_id, order_id = thread.shop_id, thread.buyer_id, thread.order_id
+    elif review_id is not None:
         review = Review.objects.filter(pk=review_id, shop__owner=seller).first()
         if review is None:
             raise NotFound(field="review")
@@ -255,6 +273,7 @@ def report_extortion(
                 buyer_id=buyer_id,
                 order_id=order_id,
                 review=review,
+                message=message,
                 details=words,
             )
     except IntegrityError as error:  # a report made at the same moment

@@ -17,3 +17,22 @@ class ReportStatus(models.TextChoices):
     OPEN = "open", _("Open")
     UPHELD = "upheld", _("Upheld: extortion")
     DISMISSED = "dismissed", _("Dismissed")
+
+
+class MessageReportReason(models.TextChoices):
+    EXTORTION = "extortion", _("Asks for money or goods for a rating")
+    ABUSE = "abuse", _("Abusive")
+    SPAM = "spam", _("Spam")
+    OTHER = "other", _("Something else")
+
+
+class MessageReportStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class AccessReason(models.TextChoices):
+    """Why staff could open a private thread."""
+
+    REPORTED = "reported", _("A message was reported")
+    DISPUTE = "dispute", _("The order is under dispute")

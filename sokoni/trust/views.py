@@ -25,7 +25,7 @@ from sokoni.trust.forms import review_photos
 from sokoni.trust.services import report_extortion, review_create, review_edit, review_reply
 
 
-def _attempt(request: HttpRequest, call: Callable[[], object], done: str) -> None:
+def attempt(request: HttpRequest, call: Callable[[], object], done: str) -> None:
     """Call one service; its refusal comes back as a message, an unknown object as a 404."""
     try:
         call()
@@ -69,7 +69,7 @@ def review_create_view(request: HttpRequest, line_id: int) -> HttpResponse:
         order_id = selectors.line_order_id_for_buyer(user.pk, line_id)
     except NotFound as exc:
         raise Http404 from exc
-    _attempt(
+    attempt(
         request,
         lambda: review_create(
             buyer=user,
@@ -91,7 +91,7 @@ def review_edit_view(request: HttpRequest, review_id: int) -> HttpResponse:
         review = selectors.review_get_for_author(user.pk, review_id)
     except NotFound as exc:
         raise Http404 from exc
-    _attempt(
+    attempt(
         request,
         lambda: review_edit(
             author=user,
@@ -113,7 +113,7 @@ def review_reply_view(request: HttpRequest, review_id: int) -> HttpResponse:
         review = selectors.review_get_for_shop_owner(user.pk, review_id)
     except NotFound as exc:
         raise Http404 from exc
-    _attempt(
+    attempt(
         request,
         lambda: review_reply(seller=user, review_id=review.pk, text=request.POST.get("text", "")),
         _("Your reply is published."),
@@ -134,7 +134,7 @@ _REPORTED = gettext_lazy(
 def report_order_view(request: HttpRequest, order_id: int) -> HttpResponse:
     """The seller reports the buyer of one of their orders."""
     user = user_of(request)
-    _attempt(
+    attempt(
         request,
         lambda: report_extortion(
             seller=user, order_id=order_id, details=request.POST.get("details", "")
@@ -149,7 +149,7 @@ def report_order_view(request: HttpRequest, order_id: int) -> HttpResponse:
 def report_review_view(request: HttpRequest, review_id: int) -> HttpResponse:
     """The seller reports the author of a review of their shop."""
     user = user_of(request)
-    _attempt(
+    attempt(
         request,
         lambda: report_extortion(
             seller=user, review_id=review_id, details=request.POST.get("details", "")
