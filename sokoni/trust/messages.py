@@ -47,6 +47,7 @@ from sokoni.trust.errors import (
 from sokoni.trust.locks import sender_qs_for_update
 from sokoni.trust.models import (
     MAX_ATTACHMENTS,
+    ExtortionReport,
     Message,
     MessageAttachment,
     MessageReport,
@@ -55,7 +56,12 @@ from sokoni.trust.models import (
 )
 from sokoni.trust.services import _text as checked_text  # the reviews' text rule, shared
 from sokoni.trust.services import report_extortion
-from sokoni.trust.states import AccessReason, MessageReportReason, MessageReportStatus
+from sokoni.trust.states import (
+    AccessReason,
+    MessageReportReason,
+    MessageReportStatus,
+    ReportStatus,
+)
 from sokoni.trust.tasks import message_notice_task
 
 BUYER: Final = "buyer"
@@ -410,8 +416,9 @@ def message_report_decide(*, staff: User, report_id: int, note: object = "") -> 
 
 @transaction.atomic
 def thread_for_staff(*, staff: User, thread_id: int) -> Thread:
-    """A private thread for staff, only while a message in it is reported (open report) or
-    its order is under an undecided dispute; each read is logged. NotFound otherwise."""
+    """A private thread for staff, only while a message in it is reported (open report), the
+    shop has an open extortion report on its buyer, or its order is under an undecided dispute;
+    each read is logged. NotFound otherwise."""
     if not staff.is_staff:
         raise NotFound(field="thread")
     thread = (
@@ -421,9 +428,14 @@ def thread_for_staff(*, staff: User, thread_id: int) -> Thread:
     )
     if thread is None:
         raise NotFound(field="thread")
-    if MessageReport.objects.filter(
-        message__thread=thread, status=MessageReportStatus.OPEN
-    ).exists():
+    if (
+        MessageReport.objects.filter(
+            message__thread=thread, status=MessageReportStatus.OPEN
+        ).exists()
+        or ExtortionReport.objects.filter(
+            shop_id=thread.shop_id, buyer_id=thread.buyer_id, status=ReportStatus.OPEN
+        ).exists()
+    ):
         why = AccessReason.REPORTED
     elif (
         thread.order_id is not None

@@ -14,9 +14,9 @@ from sokoni.accounts.models import User
 from sokoni.core.errors import NotFound
 from sokoni.orders.models import Order
 from sokoni.orders.states import OrderStatus
-from sokoni.trust.models import ExtortionReport, Review
+from sokoni.trust.models import ExtortionReport, MessageReport, Review, Thread
 from sokoni.trust.selectors import ShownRating, shop_rating
-from sokoni.trust.states import ReportStatus, ReviewStatus
+from sokoni.trust.states import MessageReportStatus, ReportStatus, ReviewStatus
 
 QUEUE_LENGTH = 200
 
@@ -31,12 +31,13 @@ class Queue:
     """Open reports oldest first, each with how many reviews it holds; counts of the rest."""
 
     reports: list[ExtortionReport]
+    message_reports: list[MessageReport]
     held_reviews: int
     disputes_open: int
 
 
 def queue(staff: User) -> Queue:
-    """The staff moderation queue (three queries)."""
+    """The staff moderation queue (four queries)."""
     _staff_only(staff)
     reports = list(
         ExtortionReport.objects.filter(status=ReportStatus.OPEN)
@@ -52,6 +53,11 @@ def queue(staff: User) -> Queue:
     )
     return Queue(
         reports=reports,
+        message_reports=list(
+            MessageReport.objects.filter(status=MessageReportStatus.OPEN)
+            .select_related("reporter", "message__thread__shop", "message__thread__buyer")
+            .order_by("reported_at", "pk")[:QUEUE_LENGTH]
+        ),
         held_reviews=Review.objects.filter(status=ReviewStatus.HELD).count(),
         disputes_open=Order.objects.filter(status=OrderStatus.DISPUTED).count(),
     )
@@ -86,6 +92,7 @@ class Evidence:
     buyer_reviews: list[Review]  # of this shop, any status, newest first
     buyer: Standing
     shop: ShopRecord
+    threads: list[Thread]  # between the shop and the buyer; staff read them on a logged page
 
 
 def _standing(buyer_id: int) -> Standing:
@@ -148,4 +155,9 @@ def report_evidence(staff: User, report_id: object) -> Evidence:
         ),
         buyer=_standing(report.buyer_id),
         shop=_shop_record(report.shop_id),
+        threads=list(
+            Thread.objects.filter(shop_id=report.shop_id, buyer_id=report.buyer_id)
+            .select_related("product", "order")
+            .order_by("-last_message_at")[:20]
+        ),
     )

@@ -125,3 +125,41 @@ def test_a_decided_report_is_not_decided_again(client, reported):
 def test_an_unknown_report_is_404(client):
     client.force_login(StaffFactory())
     assert client.get(reverse("moderation:report", args=[999999])).status_code == 404
+
+
+def test_reported_messages_wait_in_the_queue_with_a_logged_link(client, tasks):
+    from sokoni.trust.messages import message_report, thread_start
+    from sokoni.trust.models import ThreadAccess
+
+    order = completed(tasks)
+    demand = thread_start(sender=order.buyer, order_id=order.pk, body="Send KES 300 or 1 star.")
+    message_report(reporter=order.shop.owner, message_id=demand.pk, reason="spam")
+    client.force_login(StaffFactory())
+    page = client.get(reverse("moderation:queue")).content.decode()
+    thread_url = reverse("trust:staff_thread", args=[demand.thread_id])
+    assert thread_url in page
+    assert "1 reported message" in page
+    assert not ThreadAccess.objects.exists()  # the queue shows no message text
+    assert "Send KES 300" in client.get(thread_url).content.decode()
+    assert ThreadAccess.objects.count() == 1
+
+
+def test_an_open_report_lets_staff_read_the_pairs_threads_logged(client, reported):
+    from sokoni.trust.messages import thread_start
+    from sokoni.trust.models import ThreadAccess
+
+    order, _, report = reported
+    thread = thread_start(sender=order.buyer, order_id=order.pk, body="Cash back or 1 star.").thread
+    staff = StaffFactory()
+    client.force_login(staff)
+    page = client.get(report_url(report)).content.decode()
+    thread_url = reverse("trust:staff_thread", args=[thread.pk])
+    assert thread_url in page
+    assert "Cash back or 1 star." not in page  # read only on the logged page
+    assert "Cash back or 1 star." in client.get(thread_url).content.decode()
+    access = ThreadAccess.objects.get()
+    assert (access.staff, access.thread_id, access.why) == (staff, thread.pk, "reported")
+    # once decided, the thread is private again
+    client.post(report_url(report), {"decision": "dismiss", "note": "No proof."})
+    assert client.get(thread_url).status_code == 404
+    assert ThreadAccess.objects.count() == 1
