@@ -1,7 +1,8 @@
-"""Demo trust stories, on the demo orders: reviews with a photo and the shop's reply, and a
-"professional buyer" who asked the Kenyan farmer for cash back in exchange for five stars,
-gave one star when refused, and was reported: his review is held and the report waits in the
-staff moderation queue. Everything goes through the services a person's request would use."""
+"""Demo trust stories, on the demo orders: reviews with a photo and the shop's reply, a buyer's
+question before buying, and a "professional buyer" who asked the Kenyan farmer by message for
+cash back in exchange for five stars, gave one star when refused, and was reported from that
+message: his review is held and the report waits in the staff moderation queue. Everything goes
+through the services a person's request would use."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from sokoni.catalog.models import Product
 from sokoni.orders.models import Order
+from sokoni.trust.messages import message_report, message_send, thread_start
 from sokoni.trust.models import Review
-from sokoni.trust.services import report_extortion, review_create, review_reply
+from sokoni.trust.services import review_create, review_reply
+from sokoni.trust.states import MessageReportReason
 from sokoni.web.demo.network import happening_at
 from sokoni.web.demo.pictures import product_picture
 
@@ -24,6 +28,7 @@ class TrustReport:
 
     reviews: int = 0
     reports: int = 0
+    messages: int = 0
 
 
 class DemoTrust:
@@ -91,6 +96,20 @@ class DemoTrust:
         order = self.orders.get("extorted")
         if order is None:
             return
+        with happening_at(self._ago(7.3)):
+            demand = thread_start(
+                sender=order.buyer,
+                order_id=order.pk,
+                body="Habari mzee, chai imefika. Nitumie KES 200 kwa M-Pesa 0712 000 077 "
+                "nikupe nyota tano. La sivyo nitakupa nyota moja.",
+            )
+        with happening_at(self._ago(7.2)):
+            message_send(
+                sender=order.shop.owner,
+                thread_id=demand.thread_id,
+                body="Hapana. Bei ni ile tuliyokubaliana, na chai ni nzuri.",
+            )
+        self.report.messages += 2
         self._review(
             order,
             1,
@@ -99,16 +118,46 @@ class DemoTrust:
             photos=[],
         )
         with happening_at(self._ago(6)):
-            report_extortion(
-                seller=order.shop.owner,
-                order_id=order.pk,
-                details="He sent me an SMS asking for KES 200 back on M-Pesa for five stars. "
-                "When I said no, he gave one star the same day.",
+            message_report(
+                reporter=order.shop.owner,
+                message_id=demand.pk,
+                reason=MessageReportReason.EXTORTION,
+                details="He asked for KES 200 back on M-Pesa for five stars. When I said no, "
+                "he gave one star the same day.",
             )
         self.report.reports += 1
 
+    def question(self) -> None:
+        """Before buying, the Nairobi buyer asks the Dongfeng workshop about a wardrobe."""
+        order = self.orders.get("received")
+        if order is None:
+            return
+        product = (
+            Product.objects.filter(shop=order.shop, is_listed=True)
+            .exclude(pk=order.lines.values("product_id")[:1])
+            .order_by("pk")
+            .first()
+        )
+        if product is None:
+            return
+        with happening_at(self._ago(1.2)):
+            asked = thread_start(
+                sender=order.buyer,
+                product_id=product.pk,
+                body="Does it come flat-packed with the screws? And can you send it to Kisumu "
+                "instead of Nairobi?",
+            )
+        with happening_at(self._ago(0.9)):
+            message_send(
+                sender=order.shop.owner,
+                thread_id=asked.thread_id,
+                body="Yes, flat-packed with screws and an Allen key. Kisumu is fine: choose it "
+                "as the town at checkout and the price updates.",
+            )
+        self.report.messages += 2
+
     def run(self) -> TrustReport:
-        for story in (self.received, self.released_automatically, self.extorted):
+        for story in (self.received, self.released_automatically, self.extorted, self.question):
             story()
         return self.report
 

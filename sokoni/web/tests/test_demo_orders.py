@@ -193,4 +193,5 @@ def test_demo_trust_stories_show_reviews_and_a_held_extortion_review(world):
     assert report.shop.owner.phone == PHONES["farmer"]
     held = Review.objects.get(status="held")
     assert (held.author_id, held.rating) == (report.buyer_id, 1)
-    assert "Trust: 3 reviews, 1 extortion report(s)" in world
+    assert report.message is not None  # reported from his message
+    assert "Trust: 3 reviews, 4 messages, 1 extortion report(s)" in world

@@ -72,8 +72,8 @@ class Command(BaseCommand):
         trust = report.trust
         if trust.reviews or trust.reports:
             self.stdout.write(
-                f"Trust: {trust.reviews} reviews, {trust.reports} extortion report(s) waiting "
-                "for staff at /staff/moderation/."
+                f"Trust: {trust.reviews} reviews, {trust.messages} messages, {trust.reports} "
+                "extortion report(s) waiting for staff at /staff/moderation/."
             )
         centre = report.centre
         if centre.assisted:
