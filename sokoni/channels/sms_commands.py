@@ -1,7 +1,8 @@
 """Short text-message commands: read the keyword in any shipped language, answer in the sender's.
 
 A message is a keyword and its arguments: ``STATUS 1042``, ``RECEIVED 1042 4821``,
-``PRICE maize``, ``PIN 4821`` or ``PIN 4821 7395``, ``HELP``; couriers and hub staff record
+``PRICE maize``, ``PIN 4821`` or ``PIN 4821 7395``, ``REPLY 12 <answer>`` (a conversation
+with a buyer or seller), ``HELP``; couriers and hub staff record
 a parcel's journey with ``SCAN SKAC3DEF4G PICKED`` (``SCAN <code> FAILED NOBODY`` says why a
 delivery failed). Keywords are a table in code, one
 per shipped language (not gettext: a Swahili speaker whose account is in English still writes
@@ -56,6 +57,7 @@ from sokoni.orders.models import Order
 from sokoni.orders.selectors import order_get_for_buyer, order_get_for_seller
 from sokoni.orders.services.lifecycle import order_confirm_receipt
 from sokoni.orders.states import SENT
+from sokoni.trust.messages import message_send
 from sokoni.villages.models import Village
 from sokoni.villages.selectors import home_centre_of
 
@@ -67,6 +69,7 @@ class Command(StrEnum):
     PRICE = "price"
     PIN = "pin"
     SCAN = "scan"
+    REPLY = "reply"
 
 
 # The words people send, per shipped language; the first is the one the help text shows.
@@ -79,6 +82,7 @@ KEYWORDS: Final[Mapping[str, Mapping[Command, tuple[str, ...]]]] = {
         Command.PRICE: ("PRICE", "PRICES"),
         Command.PIN: ("PIN",),
         Command.SCAN: ("SCAN",),
+        Command.REPLY: ("REPLY", "ANSWER"),
     },
     "sw": {
         Command.HELP: ("MSAADA",),
@@ -87,6 +91,7 @@ KEYWORDS: Final[Mapping[str, Mapping[Command, tuple[str, ...]]]] = {
         Command.PRICE: ("BEI",),
         Command.PIN: ("PIN", "SIRI"),
         Command.SCAN: ("SKANI",),
+        Command.REPLY: ("JIBU",),
     },
     "hi": {
         Command.HELP: ("मदद", "सहायता", "MADAD"),
@@ -95,6 +100,7 @@ KEYWORDS: Final[Mapping[str, Mapping[Command, tuple[str, ...]]]] = {
         Command.PRICE: ("दाम", "कीमत", "DAAM", "KEEMAT"),
         Command.PIN: ("पिन", "PIN"),
         Command.SCAN: ("स्कैन", "SKAIN"),
+        Command.REPLY: ("जवाब", "JAWAB"),
     },
     "zh-hans": {
         Command.HELP: ("帮助",),
@@ -103,6 +109,7 @@ KEYWORDS: Final[Mapping[str, Mapping[Command, tuple[str, ...]]]] = {
         Command.PRICE: ("价格", "价钱"),
         Command.PIN: ("密码", "PIN"),
         Command.SCAN: ("扫描", "扫码"),
+        Command.REPLY: ("回复", "回覆"),
     },
     "ko": {
         Command.HELP: ("도움말", "도움"),
@@ -111,6 +118,7 @@ KEYWORDS: Final[Mapping[str, Mapping[Command, tuple[str, ...]]]] = {
         Command.PRICE: ("가격", "시세"),
         Command.PIN: ("비밀번호", "PIN"),
         Command.SCAN: ("스캔",),
+        Command.REPLY: ("답장", "답변"),
     },
     "es": {
         Command.HELP: ("AYUDA",),
@@ -119,6 +127,7 @@ KEYWORDS: Final[Mapping[str, Mapping[Command, tuple[str, ...]]]] = {
         Command.PRICE: ("PRECIO", "PRECIOS"),
         Command.PIN: ("PIN", "CLAVE"),
         Command.SCAN: ("ESCANEAR", "ESCANEO"),
+        Command.REPLY: ("RESPONDER", "RESPUESTA"),
     },
     "fr": {
         Command.HELP: ("AIDE",),
@@ -127,6 +136,7 @@ KEYWORDS: Final[Mapping[str, Mapping[Command, tuple[str, ...]]]] = {
         Command.PRICE: ("PRIX",),
         Command.PIN: ("PIN",),
         Command.SCAN: ("SCANNER",),
+        Command.REPLY: ("RÉPONDRE", "RÉPONSE"),
     },
 }
 
@@ -491,6 +501,10 @@ def usage(command: Command) -> str:
         return _("To set a PIN, send: %(word)s <new PIN>. To change it: %(word)s <old> <new>") % {
             "word": word
         }
+    if command == Command.REPLY:
+        return _("To answer a message, send: %(word)s <conversation no.> <your answer>") % {
+            "word": word
+        }
     if command == Command.SCAN:
         return _("To record a parcel, send: %(word)s <code> <event>. Events: %(events)s") % {
             "word": word,
@@ -715,12 +729,28 @@ def _scan(user: User, args: tuple[str, ...]) -> str:
     return _("Parcel %(code)s: %(event)s, recorded.") % values
 
 
+def _reply(user: User, args: tuple[str, ...]) -> str:
+    """Answer a conversation by its number (the notice of a new message gives it), for people
+    who cannot open the web pages. The same service as the page's reply form."""
+    if len(args) < 2 or not _DIGITS.fullmatch(args[0].lstrip("#")):
+        return usage(Command.REPLY)
+    thread_id = int(args[0].lstrip("#"))
+    try:
+        message = message_send(sender=user, thread_id=thread_id, body=" ".join(args[1:]))
+    except NotFound:
+        return _("No conversation %(number)s found for this phone number.") % {"number": thread_id}
+    except DomainError as error:
+        return error_reply(error)
+    return _("Sent in conversation %(number)s.") % {"number": message.thread_id}
+
+
 HANDLERS: Final[Mapping[Command, Callable[[User, tuple[str, ...]], str]]] = {
     Command.STATUS: _status,
     Command.RECEIVED: _received,
     Command.PRICE: _price,
     Command.PIN: _pin,
     Command.SCAN: _scan,
+    Command.REPLY: _reply,
 }
 
 

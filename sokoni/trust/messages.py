@@ -24,7 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from sokoni.accounts.models import User
 from sokoni.catalog.models import Product
@@ -166,10 +166,13 @@ def _notice_text(message: Message, thread: Thread, language: str) -> str:
         name = thread.buyer.name or _("a buyer")
     # "..." rather than an ellipsis character, which would make the whole text UCS-2.
     quote = message.body and Truncator(message.body).chars(SMS_QUOTE_CHARS, truncate="...")
-    return _('Sokoni: message from %(name)s: "%(text)s" Answer in Messages on Sokoni.') % {
-        "name": name,
-        "text": quote or _("a photo"),
-    }
+    # The SMS keyword in the reader's language: it must be one of Command.REPLY's words in
+    # channels.sms_commands (a test checks every language).
+    word = pgettext("SMS keyword", "REPLY")
+    return _(
+        'Sokoni: message from %(name)s: "%(text)s" To answer by SMS, send: %(word)s %(number)s '
+        "and your answer."
+    ) % {"name": name, "text": quote or _("a photo"), "word": word, "number": thread.pk}
 
 
 def _tell_the_other_side(message: Message, thread: Thread, now: datetime) -> None:
