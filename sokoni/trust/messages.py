@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from sokoni.accounts.models import User
 from sokoni.catalog.models import Product
 from sokoni.core.errors import NotFound
-from sokoni.core.images import StoredPhoto, delete_photo, open_checked, store_photo
+from sokoni.core.images import StoredPhoto, check_photos, discard_photos, store_photo
 from sokoni.core.tasks import defer
 from sokoni.orders.models import Dispute, Order
 from sokoni.orders.notices import notify
@@ -106,16 +106,10 @@ def _body(body: object, *, images: Sequence[bytes]) -> str:
 
 def _check_images(images: Sequence[bytes]) -> None:
     """Open every photo before anything is stored, so one bad file stores nothing."""
-    if len(images) > MAX_ATTACHMENTS:
-        raise AttachmentInvalid(
-            _("Add at most %(count)s photos to a message.") % {"count": MAX_ATTACHMENTS},
-            field="images",
-        )
-    for data in images:
-        try:
-            open_checked(data)
-        except ValidationError as error:
-            raise AttachmentInvalid(error.messages[0], field="images") from error
+    try:
+        check_photos(images, MAX_ATTACHMENTS)
+    except ValidationError as error:
+        raise AttachmentInvalid(error.messages[0], field="images") from error
 
 
 def _check_rate(sender: User, *, new_thread: bool, now: datetime) -> None:
@@ -145,11 +139,6 @@ def _attach(message: Message, images: Sequence[bytes], stored: list[StoredPhoto]
         MessageAttachment(message=message, key=p.key, width=p.width, height=p.height)
         for p in stored
     )
-
-
-def _discard(stored: Sequence[StoredPhoto]) -> None:
-    for photo in stored:
-        delete_photo(photo.key)
 
 
 def _other_side(thread: Thread, sender_id: int) -> tuple[User, str, datetime | None]:
@@ -225,7 +214,7 @@ def _writing(
         with transaction.atomic():
             return write(stored)
     except BaseException:
-        _discard(stored)
+        discard_photos(stored)
         raise
 
 

@@ -524,7 +524,7 @@ def test_a_seller_without_a_smartphone_is_texted_at_once_in_their_language():
     assert "Amina" in sms.body
     assert "Do you have a bigger basket?" in sms.body
     assert "x" * 100 not in sms.body  # the first ~80 characters only
-    assert "Messages" in sms.body
+    assert f"REPLY {message.thread_id} and your answer" in sms.body
 
 
 def test_others_are_texted_only_when_the_message_is_still_unread(tasks):
