@@ -223,6 +223,11 @@ CHECKOUT_RESERVATION_MINUTES = env_int("CHECKOUT_RESERVATION_MINUTES", 30)
 ESCROW_AUTO_RELEASE_DAYS = env_int("ESCROW_AUTO_RELEASE_DAYS", 10)
 ESCROW_UNDELIVERED_RELEASE_DAYS = env_int("ESCROW_UNDELIVERED_RELEASE_DAYS", 30)
 ESCROW_EXTENSION_DAYS = (3, 5, 7, 10)
+# A dispute's deadlines: the seller answers (a statement or a refund) within
+# DISPUTE_SELLER_DAYS of the opening; staff decide within DISPUTE_DECIDE_DAYS of the seller's
+# answer. A deadline passed escalates the dispute (both sides are told; staff see it first).
+DISPUTE_SELLER_DAYS = env_int("DISPUTE_SELLER_DAYS", 3)
+DISPUTE_DECIDE_DAYS = env_int("DISPUTE_DECIDE_DAYS", 5)
 # A buyer may review a completed order this long after it was completed.
 REVIEW_WINDOW_DAYS = env_int("REVIEW_WINDOW_DAYS", 60)
 # Buyer-seller messages: at most this many messages per sender in 10 minutes and new threads

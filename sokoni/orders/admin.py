@@ -6,7 +6,14 @@ from __future__ import annotations
 from django.contrib import admin
 
 from sokoni.core.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
-from sokoni.orders.models import Checkout, Dispute, Order, OrderEvent, OrderLine
+from sokoni.orders.models import (
+    Checkout,
+    Dispute,
+    DisputeStatement,
+    Order,
+    OrderEvent,
+    OrderLine,
+)
 
 
 class OrderLineInline(ReadOnlyInline):
@@ -46,8 +53,23 @@ class CheckoutAdmin(ReadOnlyAdmin):
     list_select_related = ("buyer",)
 
 
+class DisputeStatementInline(ReadOnlyInline):
+    model = DisputeStatement
+    fields = ("created_at", "side", "author", "text")
+
+
 @admin.register(Dispute)
 class DisputeAdmin(ReadOnlyAdmin):
-    list_display = ("order", "opened_at", "reason", "decision", "decided_by", "decided_at")
-    list_filter = ("reason", "decision")
+    list_display = (
+        "order",
+        "opened_at",
+        "reason",
+        "stage",
+        "due_at",
+        "decision",
+        "decided_by",
+        "decided_at",
+    )
+    list_filter = ("reason", "stage", "decision")
     list_select_related = ("order", "decided_by")
+    inlines = (DisputeStatementInline,)

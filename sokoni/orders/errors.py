@@ -66,3 +66,28 @@ class PaymentInProgress(StaleState):
 class IdempotencyKeyReused(InvalidInput):
     code = "orders.idempotency_key_reused"
     default_message = _("This Idempotency-Key was already used for a different checkout.")
+
+
+class StatementInvalid(InvalidInput):
+    code = "orders.statement_invalid"
+    default_message = _("Say what happened (up to 2,000 characters).")
+
+
+class HiddenCharacters(InvalidInput):
+    code = "orders.hidden_characters"
+    default_message = _("Remove the hidden control characters from the text.")
+
+
+class PhotoInvalid(InvalidInput):
+    code = "orders.photo_invalid"
+    default_message = _("This file is not a photo we can read.")
+
+
+class TooManyPhotos(InvalidInput):
+    code = "orders.too_many_photos"
+    default_message = _("Choose at most 3 photos.")
+
+
+class DisputeClosed(StaleState):
+    code = "orders.dispute_closed"
+    default_message = _("This dispute is decided: nothing more can be added.")

@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from sokoni.accounts.phones import normalize_phone
 from sokoni.catalog.forms import parse_price
-from sokoni.core.text import validate_no_control_characters
+from sokoni.core.forms import PhotosField
+from sokoni.core.text import validate_no_control_characters, validate_no_hidden_characters
+from sokoni.orders.models import MAX_STATEMENT, MAX_STATEMENT_PHOTOS
 from sokoni.orders.states import DeliveryMethod, DisputeDecision, DisputeReason, OrderStatus
 from sokoni.payments.states import PaymentMethod
 from sokoni.shipping.selectors import destination_choices
@@ -236,13 +238,30 @@ class DisputeForm(forms.Form):
     reason = forms.ChoiceField(label=_("What went wrong?"), choices=DisputeReason.choices)
     details = forms.CharField(
         label=_("What happened"),
-        max_length=2000,
+        max_length=MAX_STATEMENT,
         widget=forms.Textarea(attrs={"rows": 4}),
-        validators=[validate_no_control_characters],
+        validators=[validate_no_hidden_characters],
     )
+    photos = PhotosField(max_photos=MAX_STATEMENT_PHOTOS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "dispute")
+        super().__init__(*args, **kwargs)
+
+
+class StatementForm(forms.Form):
+    """A statement in a dispute (buyer, seller or staff), with up to 3 photos."""
+
+    text = forms.CharField(
+        label=_("Your statement"),
+        max_length=MAX_STATEMENT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[validate_no_hidden_characters],
+    )
+    photos = PhotosField(max_photos=MAX_STATEMENT_PHOTOS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "statement")
         super().__init__(*args, **kwargs)
 
 
@@ -266,7 +285,7 @@ class DecisionForm(forms.Form):
         label=_("Reason for the decision"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        validators=[validate_no_control_characters],
+        validators=[validate_no_hidden_characters],
         help_text=_("Both the buyer and the seller can read it."),
     )
 

@@ -18,6 +18,8 @@ from sokoni.orders.states import (
     DeliveryMethod,
     DisputeDecision,
     DisputeReason,
+    DisputeSide,
+    DisputeStage,
     OrderStatus,
 )
 from sokoni.shipping.models import Hub, Zone
@@ -310,11 +312,28 @@ class Dispute(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(_("decision note"), max_length=2000, blank=True)
+    # Whose move it waits for, until when; a passed deadline escalates it (why, in English as
+    # the system wrote it: see ``reasons.reason_label``).
+    stage = models.CharField(
+        _("step"),
+        max_length=16,
+        choices=DisputeStage.choices,
+        default=DisputeStage.AWAITING_SELLER,
+    )
+    due_at = models.DateTimeField(_("deadline"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated on"), null=True, blank=True)
+    escalation_reason = models.CharField(_("why escalated"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("dispute")
         verbose_name_plural = _("disputes")
         ordering = ["-opened_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(stage__in=DisputeStage.values), name="dispute_stage_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["stage", "due_at"], name="dispute_due")]
 
     def __str__(self) -> str:
         return f"dispute on {self.order_id}"
@@ -322,3 +341,50 @@ class Dispute(models.Model):
     @property
     def is_open(self) -> bool:
         return not self.decision
+
+
+MAX_STATEMENT = 2000
+MAX_STATEMENT_PHOTOS = 3
+
+
+class DisputeStatement(AppendOnlyModel):
+    """What one side (or staff) said in a dispute, with up to three photos; never edited.
+
+    The buyer's opening ``details`` is the dispute's first statement.
+    """
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="statements")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(_("side"), max_length=8, choices=DisputeSide.choices)
+    text = models.TextField(_("statement"), max_length=MAX_STATEMENT)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("dispute statement")
+        verbose_name_plural = _("dispute statements")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(side__in=DisputeSide.values), name="dispute_statement_side"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.side} on dispute {self.dispute_id}"
+
+
+class DisputePhoto(AppendOnlyModel):
+    """A photo attached to a statement: WebP renditions under ``key`` (core.images)."""
+
+    statement = models.ForeignKey(DisputeStatement, on_delete=models.PROTECT, related_name="photos")
+    key = models.CharField(max_length=200, unique=True)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("dispute photo")
+        verbose_name_plural = _("dispute photos")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.key

@@ -18,9 +18,10 @@ from sokoni.accounts.models import User
 from sokoni.core.errors import InvalidInput
 from sokoni.core.money import format_money, share
 from sokoni.messaging.outbound import sms_enqueue
-from sokoni.orders.models import Checkout, Order
+from sokoni.orders.models import Checkout, Dispute, Order
+from sokoni.orders.reasons import SELLER_SILENT, reason_label
 from sokoni.orders.services.escrow import paying_intent
-from sokoni.orders.states import OrderStatus
+from sokoni.orders.states import DisputeStage, OrderStatus
 from sokoni.payments.models import PaymentIntent
 from sokoni.payments.states import PaymentMethod
 
@@ -85,6 +86,47 @@ def _disputed_seller(order: Order, language: str) -> str:
         "Sokoni: the buyer opened a dispute on order %(number)s. The money is frozen until "
         "Sokoni staff decide."
     ) % {"number": order.number}
+
+
+# -- a dispute decided: each side learns what they get, what the other gets, and why ---------
+
+NOTE_IN_TEXT = 80  # characters of the staff's reason quoted in the text message
+
+
+def _short(text: str) -> str:
+    words = " ".join(reason_label(text).split())
+    return words if len(words) <= NOTE_IN_TEXT else words[: NOTE_IN_TEXT - 3].rstrip() + "..."
+
+
+def _to_seller_minor(order: Order) -> int:
+    """What the seller's wallet gets from a release: the released part less its commission."""
+    return order.released_minor - share(
+        order.commission_minor, order.released_minor, order.total_minor
+    )
+
+
+def _decided_buyer(order: Order, language: str, dispute: Dispute) -> str:
+    return _(
+        "Sokoni: dispute on order %(number)s decided. You get %(mine)s back, the seller "
+        "%(theirs)s. Reason: %(note)s"
+    ) % {
+        "number": order.number,
+        "mine": _amount(order.refunded_paid_minor, order.pay_currency, language),
+        "theirs": _amount(_to_seller_minor(order), order.currency, language),
+        "note": _short(dispute.note),
+    }
+
+
+def _decided_seller(order: Order, language: str, dispute: Dispute) -> str:
+    return _(
+        "Sokoni: dispute on order %(number)s decided. You get %(mine)s, the buyer %(theirs)s "
+        "back. Reason: %(note)s"
+    ) % {
+        "number": order.number,
+        "mine": _amount(_to_seller_minor(order), order.currency, language),
+        "theirs": _amount(order.refunded_minor, order.currency, language),
+        "note": _short(dispute.note),
+    }
 
 
 # -- to the service-centre operator (writers return "" when the order is none of theirs) --------
@@ -190,9 +232,28 @@ def notify_phone(
         return
 
 
+# The statuses a dispute decision ends in: the buyer and the seller get the decision's text
+# instead of the plain release or refund one (one text per person per event).
+DECIDED_STATUSES = frozenset({OrderStatus.COMPLETED, OrderStatus.REFUNDED, OrderStatus.SETTLED})
+
+
+def _writers(order: Order) -> list[tuple[str, Writer]]:
+    writers = NOTICES.get(order.status, [])
+    if order.status not in DECIDED_STATUSES:
+        return writers
+    dispute = Dispute.objects.filter(order_id=order.pk, stage=DisputeStage.DECIDED).first()
+    if dispute is None:
+        return writers
+    return [
+        ("buyer", partial(_decided_buyer, dispute=dispute)),
+        ("seller", partial(_decided_seller, dispute=dispute)),
+        *((role, write) for role, write in writers if role == "operator"),
+    ]
+
+
 def order_moved(order: Order) -> None:
     """Queue the text messages that the order's new status calls for."""
-    for role, write in NOTICES.get(order.status, []):
+    for role, write in _writers(order):
         person = _person(order, role)
         if person is None:
             continue
@@ -239,3 +300,36 @@ def cash_due(intent: PaymentIntent) -> None:
         }
 
     notify(checkout.buyer, body, f"payment:{intent.reference}:cash-due")
+
+
+def dispute_escalated(dispute: Dispute) -> None:
+    """Tell the buyer and the seller that a dispute's deadline passed and staff now look at
+    it first (once per escalation)."""
+    order = dispute.order
+    seller_silent = SELLER_SILENT.match(dispute.escalation_reason) is not None
+
+    def to_buyer(language: str) -> str:
+        if seller_silent:
+            return _(
+                "Sokoni: the seller did not answer your dispute on order %(number)s in time. "
+                "Sokoni staff now look at it first."
+            ) % {"number": order.number}
+        return _late(order)
+
+    def to_seller(language: str) -> str:
+        if seller_silent:
+            return _(
+                "Sokoni: you did not answer the dispute on order %(number)s in time. Sokoni "
+                "staff now look at it first; you can still add your side."
+            ) % {"number": order.number}
+        return _late(order)
+
+    notify(order.buyer, to_buyer, f"dispute:{dispute.pk}:escalated:buyer")
+    notify(order.shop.owner, to_seller, f"dispute:{dispute.pk}:escalated:seller")
+
+
+def _late(order: Order) -> str:
+    return _(
+        "Sokoni: the decision on the dispute about order %(number)s is late. It is now at the "
+        "top of the staff's list."
+    ) % {"number": order.number}

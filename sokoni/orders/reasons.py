@@ -40,6 +40,8 @@ EXTENDED = re.compile(r"^extended by (?P<days>\d+) days$")
 AUTO_RELEASED = re.compile(r"^released automatically (?P<days>\d+) days after shipping$")
 AUTO_RELEASED_DELIVERY = re.compile(r"^released automatically (?P<days>\d+) days after delivery$")
 DELIVERED = re.compile(r"^delivered: (?P<ref>[A-Z0-9-]+)$")
+SELLER_SILENT = re.compile(r"^the seller did not answer in (?P<days>\d+) days$")
+STAFF_SILENT = re.compile(r"^staff did not decide in (?P<days>\d+) days$")
 
 
 def paid(reference: str) -> str:
@@ -62,6 +64,16 @@ def delivered(reference: str) -> str:
     return f"delivered: {reference}"
 
 
+def seller_silent(days: int) -> str:
+    """Why a dispute was escalated: the seller let the answer deadline pass."""
+    return f"the seller did not answer in {days} days"
+
+
+def staff_silent(days: int) -> str:
+    """Why a dispute was escalated: staff let the decision deadline pass."""
+    return f"staff did not decide in {days} days"
+
+
 def reason_label(text: str) -> str:
     """The reason in the active language when the system wrote it; else as it was written."""
     if text in KNOWN:
@@ -76,4 +88,8 @@ def reason_label(text: str) -> str:
         return _("released automatically %(days)s days after delivery") % {"days": match["days"]}
     if match := DELIVERED.match(text):
         return _("delivered (parcel %(reference)s)") % {"reference": match["ref"]}
+    if match := SELLER_SILENT.match(text):
+        return _("the seller did not answer in %(days)s days") % {"days": match["days"]}
+    if match := STAFF_SILENT.match(text):
+        return _("staff did not decide in %(days)s days") % {"days": match["days"]}
     return text

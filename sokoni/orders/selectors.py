@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, Value, When
 
 from sokoni.accounts.models import User
 from sokoni.core.errors import NotFound
-from sokoni.orders.models import Cart, CartItem, Checkout, Order, OrderEvent
-from sokoni.orders.states import OrderStatus
+from sokoni.orders.models import (
+    Cart,
+    CartItem,
+    Checkout,
+    Dispute,
+    DisputeStatement,
+    Order,
+    OrderEvent,
+)
+from sokoni.orders.states import DisputeStage, OrderStatus
 from sokoni.payments.models import PaymentIntent
 from sokoni.payments.states import PaymentMethod, PaymentStatus
 
@@ -115,13 +123,31 @@ def checkout_payments(checkout: Checkout) -> QuerySet[PaymentIntent]:
 
 
 def disputes_open(user: User) -> QuerySet[Order]:
-    """Disputed orders waiting for a decision (staff only), oldest first."""
+    """Disputed orders waiting for a decision (staff only): escalated ones first, then by
+    deadline, the nearest first."""
     if not user.is_staff:
         raise NotFound()
+    overdue = Case(
+        When(dispute__stage=DisputeStage.ESCALATED, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
     return (
         Order.objects.filter(status=OrderStatus.DISPUTED)
         .select_related("dispute", "shop", "buyer")
-        .order_by("status_changed_at", "pk")
+        .annotate(overdue=overdue)
+        .order_by("overdue", F("dispute__due_at").asc(nulls_last=True), "status_changed_at", "pk")
+    )
+
+
+def dispute_statements(dispute: Dispute) -> list[DisputeStatement]:
+    """A dispute's statements, oldest first, with their authors and photos (for the people
+    who may see the dispute: its buyer, the shop's owner and staff)."""
+    return list(
+        DisputeStatement.objects.filter(dispute=dispute)
+        .select_related("author")
+        .prefetch_related("photos")
+        .order_by("created_at", "pk")
     )
 
 

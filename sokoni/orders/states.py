@@ -79,3 +79,32 @@ class DisputeDecision(models.TextChoices):
     RELEASE = "release", _("Release the money to the seller")
     REFUND = "refund", _("Refund the buyer in full")
     SPLIT = "split", _("Share the money")
+
+
+class DisputeStage(models.TextChoices):
+    """Whose move a dispute waits for; each waiting stage has a deadline (``due_at``)."""
+
+    AWAITING_SELLER = "awaiting_seller", _("Waiting for the seller's answer")
+    AWAITING_STAFF = "awaiting_staff", _("Waiting for Sokoni staff to decide")
+    ESCALATED = "escalated", _("Overdue: staff look at it first")
+    DECIDED = "decided", _("Decided")
+
+
+DISPUTE_STAGES: Final[Mapping[str, frozenset[str]]] = {
+    # The seller answers with a statement, or says nothing until the deadline; staff may
+    # decide at any time (and the seller may agree to refund).
+    DisputeStage.AWAITING_SELLER: frozenset(
+        {DisputeStage.AWAITING_STAFF, DisputeStage.ESCALATED, DisputeStage.DECIDED}
+    ),
+    DisputeStage.AWAITING_STAFF: frozenset({DisputeStage.ESCALATED, DisputeStage.DECIDED}),
+    DisputeStage.ESCALATED: frozenset({DisputeStage.DECIDED}),
+    DisputeStage.DECIDED: frozenset(),
+}
+# The stages with a deadline that escalates the dispute when it passes.
+DISPUTE_DUE: Final = frozenset({DisputeStage.AWAITING_SELLER, DisputeStage.AWAITING_STAFF})
+
+
+class DisputeSide(models.TextChoices):
+    BUYER = "buyer", _("Buyer")
+    SELLER = "seller", _("Seller")
+    STAFF = "staff", _("Sokoni staff")

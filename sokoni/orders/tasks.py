@@ -31,3 +31,11 @@ def cash_due_notice_task(intent_id: int) -> None:
     intent = PaymentIntent.objects.filter(pk=intent_id, status=PaymentStatus.PENDING).first()
     if intent is not None:
         cash_due(intent)
+
+
+@task()
+def dispute_escalate_task(dispute_id: int) -> None:
+    """Escalate a dispute whose deadline has passed with nobody moving (does nothing else)."""
+    from sokoni.orders.services.disputes import dispute_escalate
+
+    dispute_escalate(dispute_id=dispute_id)

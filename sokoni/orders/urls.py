@@ -18,14 +18,29 @@ urlpatterns = [
     path("orders/<int:pk>/confirm/", buyer.order_confirm_view, name="order_confirm"),
     path("orders/<int:pk>/extend/", buyer.order_extend_view, name="order_extend"),
     path("orders/<int:pk>/dispute/", buyer.order_dispute_view, name="order_dispute"),
+    path(
+        "orders/<int:pk>/dispute/statement/",
+        buyer.order_statement_view,
+        name="order_statement",
+    ),
     # Under the seller area of sokoni/catalog/urls.py, which has no orders/ or wallet/ paths.
     path("seller/orders/", seller.seller_order_list, name="seller_orders"),
     path("seller/orders/<int:pk>/", seller.seller_order_detail, name="seller_order"),
     path("seller/orders/<int:pk>/ship/", seller.seller_ship_view, name="seller_ship"),
     path("seller/orders/<int:pk>/cancel/", seller.seller_cancel_view, name="seller_cancel"),
     path("seller/orders/<int:pk>/refund/", seller.seller_refund_view, name="seller_refund"),
+    path(
+        "seller/orders/<int:pk>/statement/",
+        seller.seller_statement_view,
+        name="seller_statement",
+    ),
     path("seller/wallet/", seller.wallet_page, name="wallet"),
     path("staff/disputes/", staff.dispute_list, name="disputes"),
     path("staff/disputes/<int:pk>/", staff.dispute_detail, name="dispute_detail"),
+    path(
+        "staff/disputes/<int:pk>/statement/",
+        staff.dispute_statement_view,
+        name="dispute_statement",
+    ),
     path("agent/cash/", staff.agent_cash, name="agent_cash"),
 ]

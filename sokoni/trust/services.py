@@ -3,7 +3,6 @@ edits keep the earlier version; the shop replies once, in public."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from sokoni.accounts.models import User
 from sokoni.core.errors import NotFound
 from sokoni.core.images import StoredPhoto, check_photos, discard_photos, store_photos
+from sokoni.core.text import has_hidden_characters
 from sokoni.orders.models import Order, OrderLine
 from sokoni.orders.states import OrderStatus
 from sokoni.trust.errors import (
@@ -38,10 +38,6 @@ from sokoni.trust.models import (
 )
 from sokoni.trust.states import ReportStatus, ReviewStatus
 
-# Control characters (but tab and newlines) and the bidirectional overrides and isolates that
-# can make a text read differently from what it holds.
-_HIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-
 
 def _text(text: object) -> str:
     value = str(text or "").strip()
@@ -50,7 +46,7 @@ def _text(text: object) -> str:
             _("Write a few words (up to %(limit)s characters).") % {"limit": f"{MAX_TEXT:,}"},
             field="text",
         )
-    if _HIDDEN.search(value):
+    if has_hidden_characters(value):
         raise ReviewInvalid(_("Remove the hidden control characters from the text."), field="text")
     return value
 

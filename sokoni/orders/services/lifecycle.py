@@ -7,6 +7,7 @@ win; then an ``OrderEvent`` saying who, when and why. Money follows in the same 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,19 +20,31 @@ from django.utils.translation import gettext as _
 from sokoni.accounts.models import User
 from sokoni.catalog.models import Product
 from sokoni.core.errors import InvalidInput, NotFound, PermissionDenied
+from sokoni.core.images import StoredPhoto
 from sokoni.core.tasks import defer
+from sokoni.core.text import has_hidden_characters
 from sokoni.orders import reasons
-from sokoni.orders.errors import PaymentInProgress, TransitionNotAllowed
+from sokoni.orders.errors import HiddenCharacters, PaymentInProgress, TransitionNotAllowed
 from sokoni.orders.locks import checkout_qs_for_update, orders_qs_for_update
 from sokoni.orders.models import Checkout, Dispute, Order, OrderEvent
 from sokoni.orders.notices import order_moved
 from sokoni.orders.registry import check_confirm_receipt
+from sokoni.orders.services.disputes import (
+    checked_photos,
+    deadline,
+    escalate_at,
+    statement_add,
+    statement_text,
+    with_photos,
+)
 from sokoni.orders.services.escrow import agent_share, settle
 from sokoni.orders.states import (
     SENT,
     TRANSITIONS,
     DisputeDecision,
     DisputeReason,
+    DisputeSide,
+    DisputeStage,
     OrderStatus,
 )
 from sokoni.orders.tasks import order_auto_release_task
@@ -336,18 +349,46 @@ def order_extend(*, order: Order, actor: User, days: int) -> Order:
     return order
 
 
-@transaction.atomic
-def order_dispute_open(*, order: Order, actor: User, reason: str, details: str) -> Dispute:
-    """The buyer disputes a paid or shipped order: the escrow is frozen until staff decide."""
+def order_dispute_open(
+    *, order: Order, actor: User, reason: str, details: str, images: Sequence[bytes] = ()
+) -> Dispute:
+    """The buyer disputes a paid or shipped order: the escrow is frozen until staff decide.
+
+    ``details`` (and up to 3 photos) are the dispute's first statement. The seller has
+    DISPUTE_SELLER_DAYS to answer before the dispute is escalated. Nothing is stored on a
+    refusal, photo files included.
+    """
     _as_buyer(order, actor)
     if reason not in DisputeReason.values:
         raise InvalidInput(_("Choose what went wrong."), field="reason")
-    text = details.strip()
-    if not text or len(text) > 2000:
-        raise InvalidInput(_("Say what happened (up to 2,000 characters)."), field="details")
+    text = statement_text(details, field="details")
+    photos = checked_photos(images)
+    if OrderStatus.DISPUTED not in TRANSITIONS[OrderStatus(order.status)]:
+        raise TransitionNotAllowed(order_id=order.pk, from_status=order.status)
+    return with_photos(
+        order, photos, lambda stored: _dispute_open(order, actor, reason, text, stored)
+    )
+
+
+@transaction.atomic
+def _dispute_open(
+    order: Order, actor: User, reason: str, text: str, stored: Sequence[StoredPhoto]
+) -> Dispute:
     order = _locked(order)
     order_move(order, OrderStatus.DISPUTED, actor=actor, reason=f"{reason}: {text[:300]}")
-    return Dispute.objects.create(order=order, opened_by=actor, reason=reason, details=text)
+    now = timezone.now()
+    dispute = Dispute.objects.create(
+        order=order,
+        opened_by=actor,
+        reason=reason,
+        details=text,
+        opened_at=now,
+        stage=DisputeStage.AWAITING_SELLER,
+        due_at=deadline(settings.DISPUTE_SELLER_DAYS, now),
+    )
+    statement_add(dispute, author=actor, side=DisputeSide.BUYER, text=text, stored=stored)
+    escalate_at(dispute)
+    return dispute
 
 
 @transaction.atomic
@@ -384,6 +425,8 @@ def dispute_decide(
     text = note.strip()
     if not text or len(text) > 2000:
         raise InvalidInput(_("Write down the reason for the decision."), field="note")
+    if has_hidden_characters(text):
+        raise HiddenCharacters(field="note")
     order = _locked(order)
     if order.status != OrderStatus.DISPUTED:
         raise TransitionNotAllowed(order_id=order.pk, from_status=order.status)
@@ -419,6 +462,7 @@ def dispute_decide(
 
 def _decide(order: Order, actor: User, decision: str, buyer_share: int | None, note: str) -> None:
     moved = Dispute.objects.filter(order=order, decision="").update(
+        stage=DisputeStage.DECIDED,
         decision=decision,
         buyer_share_minor=buyer_share,
         decided_by=actor,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from sokoni.accounts.phones import display_phone
 from sokoni.catalog.states import Unit
+from sokoni.orders.reasons import reason_label
 from sokoni.payments.models import Posting
 
 register = template.Library()
@@ -31,6 +32,12 @@ def unit_label(value: str) -> str:
         return str(Unit(value).label)
     except ValueError:
         return value
+
+
+@register.filter
+def reason(value: str) -> str:
+    """A reason the system wrote (in English) in the reader's language; typed text as is."""
+    return reason_label(value or "")
 
 
 @register.filter

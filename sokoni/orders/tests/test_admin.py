@@ -64,3 +64,19 @@ def test_payment_page_shows_its_events(client, staff, tasks):
     body = page.content.decode()
     assert intent.reference in body
     assert "succeeded" in body
+
+
+def test_dispute_page_shows_its_statements_read_only(client, staff, tasks):
+    # given
+    from sokoni.orders.models import Dispute
+    from sokoni.orders.tests.factories import disputed_order
+
+    order = disputed_order(tasks)
+    client.force_login(staff)
+    # when
+    page = client.get(
+        reverse("admin:orders_dispute_change", args=[Dispute.objects.get(order=order).pk])
+    )
+    # then
+    assert page.status_code == 200
+    assert "Nothing came." in page.content.decode()

@@ -94,7 +94,9 @@ def test_the_command_reports_what_it_did(tasks, capsys):
     with frozen(moment):
         call_command("orders_due")
     # then
-    assert capsys.readouterr().out.strip() == "expired 1 checkout(s), released 0 order(s)"
+    assert capsys.readouterr().out.strip() == (
+        "expired 1 checkout(s), released 0 order(s), escalated 0 dispute(s)"
+    )
 
 
 def test_the_release_window_is_configurable(tasks, settings):

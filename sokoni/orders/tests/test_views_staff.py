@@ -81,7 +81,8 @@ def test_staff_see_open_disputes_oldest_first(client, tasks):
     # then
     assert [o.pk for o in page.context["orders"]] == [first.pk, second.pk]
     assert "Not as described" in text_of(page)
-    assert "What happened Plastic, not clay." in text_of(detail)
+    assert [s.text for s in detail.context["buyer_statements"]] == ["Plastic, not clay."]
+    assert "Plastic, not clay." in text_of(detail)
     assert "Decide" in text_of(detail)
 
 

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -21,7 +22,7 @@ from sokoni.accounts.models import User
 from sokoni.catalog.forms import apply_domain_error
 from sokoni.core.errors import DomainError
 from sokoni.orders import selectors
-from sokoni.orders.forms import DisputeForm, ExtendForm, StatusFilterForm
+from sokoni.orders.forms import DisputeForm, ExtendForm, StatementForm, StatusFilterForm
 from sokoni.orders.models import Order
 from sokoni.orders.services.lifecycle import (
     order_cancel,
@@ -29,13 +30,15 @@ from sokoni.orders.services.lifecycle import (
     order_dispute_open,
     order_extend,
 )
-from sokoni.orders.states import SENT, OrderStatus
+from sokoni.orders.states import SENT, DisputeSide, OrderStatus
 from sokoni.orders.views.common import (
+    dispute_context,
     filter_query,
     history,
     order_action,
     page_of,
     post_only,
+    statement_submit,
     user_of,
     visible,
 )
@@ -60,7 +63,10 @@ def _order(request: HttpRequest, pk: int) -> tuple[User, Order]:
 
 
 def _detail(
-    request: HttpRequest, order: Order, dispute_form: DisputeForm | None = None
+    request: HttpRequest,
+    order: Order,
+    dispute_form: DisputeForm | None = None,
+    statement_form: StatementForm | None = None,
 ) -> HttpResponse:
     status = order.status
     return render(
@@ -78,7 +84,9 @@ def _detail(
             "extend_form": ExtendForm(),
             "dispute_form": dispute_form or DisputeForm(),
             "release_days": settings.ESCROW_AUTO_RELEASE_DAYS,
-            "dispute": getattr(order, "dispute", None),
+            "side": DisputeSide.BUYER,
+            "statement_url": reverse("orders:order_statement", args=[order.pk]),
+            **dispute_context(order, statement_form),
         },
     )
 
@@ -133,7 +141,7 @@ def order_dispute_view(request: HttpRequest, pk: int) -> HttpResponse:
     user, order = _order(request, pk)
     if refused := post_only(request):
         return refused
-    form = DisputeForm(request.POST)
+    form = DisputeForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             order_dispute_open(
@@ -141,6 +149,7 @@ def order_dispute_view(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user,
                 reason=form.cleaned_data["reason"],
                 details=form.cleaned_data["details"],
+                images=form.cleaned_data["photos"],
             )
         except DomainError as exc:
             if exc.field in form.fields:
@@ -154,3 +163,14 @@ def order_dispute_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("orders:order_detail", pk=order.pk)
     return _detail(request, order, dispute_form=form)
+
+
+@login_required
+def order_statement_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The buyer adds a statement (and photos) to the order's dispute."""
+    user, order = _order(request, pk)
+    if refused := post_only(request):
+        return refused
+    if (form := statement_submit(request, user, order)) is None:
+        return redirect("orders:order_detail", pk=order.pk)
+    return _detail(request, order, statement_form=form)

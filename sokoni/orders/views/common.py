@@ -16,10 +16,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from sokoni.accounts.models import User
+from sokoni.catalog.forms import apply_domain_error
 from sokoni.core.errors import DomainError, NotFound
 from sokoni.core.text import parse_positive_int
-from sokoni.orders.models import Order
+from sokoni.orders import selectors
+from sokoni.orders.forms import StatementForm
+from sokoni.orders.models import Dispute, Order
 from sokoni.orders.reasons import reason_label
+from sokoni.orders.services.disputes import dispute_add_statement
 from sokoni.orders.states import OrderStatus
 
 T = TypeVar("T")
@@ -121,3 +125,42 @@ def history(order: Order) -> list[HistoryRow]:
             )
         )
     return rows
+
+
+def dispute_context(order: Order, statement_form: StatementForm | None = None) -> dict[str, Any]:
+    """The order's dispute for its pages: the dispute, its statements in time order (with
+    photos) and the form to add one while it is undecided. The caller checked who may see it."""
+    dispute = Dispute.objects.filter(order_id=order.pk).select_related("decided_by").first()
+    if dispute is None:
+        return {"dispute": None}
+    return {
+        "dispute": dispute,
+        "statements": selectors.dispute_statements(dispute),
+        "statement_form": statement_form or StatementForm(),
+        "can_state": dispute.is_open and order.status == OrderStatus.DISPUTED,
+    }
+
+
+def statement_submit(request: HttpRequest, user: User, order: Order) -> StatementForm | None:
+    """Add the posted statement (and photos) to the order's dispute. Return None when the
+    request is done (recorded, or refused with a message), else the form with its errors."""
+    form = StatementForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return form
+    try:
+        dispute_add_statement(
+            order=order,
+            actor=user,
+            text=form.cleaned_data["text"],
+            images=form.cleaned_data["photos"],
+        )
+    except NotFound as exc:  # no dispute on this order
+        raise Http404 from exc
+    except DomainError as exc:
+        if exc.field not in form.fields:
+            messages.error(request, str(exc.message))
+            return None
+        apply_domain_error(form, exc)
+        return form
+    messages.success(request, _("Your statement is added to the dispute."))
+    return None

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -21,16 +22,18 @@ from sokoni.catalog.selectors import shop_list_for_owner
 from sokoni.core.errors import DomainError
 from sokoni.core.money import Money
 from sokoni.orders import selectors
-from sokoni.orders.forms import PayoutForm, ShipForm, StatusFilterForm
+from sokoni.orders.forms import PayoutForm, ShipForm, StatementForm, StatusFilterForm
 from sokoni.orders.models import Order
 from sokoni.orders.services.lifecycle import dispute_refund_by_seller, order_cancel, order_ship
-from sokoni.orders.states import OrderStatus
+from sokoni.orders.states import DisputeSide, OrderStatus
 from sokoni.orders.views.common import (
+    dispute_context,
     filter_query,
     history,
     order_action,
     page_of,
     post_only,
+    statement_submit,
     user_of,
     visible,
 )
@@ -65,7 +68,12 @@ def _order(request: HttpRequest, pk: int) -> tuple[User, Order]:
     return user, visible(lambda: selectors.order_get_for_seller(user, pk))
 
 
-def _detail(request: HttpRequest, order: Order, ship_form: ShipForm | None = None) -> HttpResponse:
+def _detail(
+    request: HttpRequest,
+    order: Order,
+    ship_form: ShipForm | None = None,
+    statement_form: StatementForm | None = None,
+) -> HttpResponse:
     return render(
         request,
         "orders/seller_order_detail.html",
@@ -78,7 +86,9 @@ def _detail(request: HttpRequest, order: Order, ship_form: ShipForm | None = Non
             "can_ship": order.status == OrderStatus.PAID,
             "can_cancel": order.status == OrderStatus.PAID,
             "can_refund": order.status == OrderStatus.DISPUTED,
-            "dispute": getattr(order, "dispute", None),
+            "side": DisputeSide.SELLER,
+            "statement_url": reverse("orders:seller_statement", args=[order.pk]),
+            **dispute_context(order, statement_form),
         },
     )
 
@@ -136,6 +146,17 @@ def seller_refund_view(request: HttpRequest, pk: int) -> HttpResponse:
         lambda user, order: dispute_refund_by_seller(order=order, actor=user),
         _("You agreed to refund: the buyer gets the money back."),
     )
+
+
+@login_required
+def seller_statement_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The seller answers the order's dispute (a statement, photos)."""
+    user, order = _order(request, pk)
+    if refused := post_only(request):
+        return refused
+    if (form := statement_submit(request, user, order)) is None:
+        return redirect("orders:seller_order", pk=order.pk)
+    return _detail(request, order, statement_form=form)
 
 
 @login_required

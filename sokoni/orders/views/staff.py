@@ -19,10 +19,11 @@ from sokoni.catalog.forms import apply_domain_error, parse_price
 from sokoni.core.errors import DomainError
 from sokoni.core.money import format_money
 from sokoni.orders import selectors
-from sokoni.orders.forms import CashForm, DecisionForm
+from sokoni.orders.forms import CashForm, DecisionForm, StatementForm
 from sokoni.orders.models import Dispute, Order
 from sokoni.orders.services.lifecycle import dispute_decide
-from sokoni.orders.views.common import history, user_of, visible
+from sokoni.orders.states import DisputeSide, OrderStatus
+from sokoni.orders.views.common import history, post_only, statement_submit, user_of, visible
 from sokoni.payments.errors import UnknownPayment
 from sokoni.payments.services.intents import payment_confirm_cash, reference_normalise
 from sokoni.payments.states import PaymentStatus
@@ -66,6 +67,19 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Decided. The money has moved as you decided."))
             return redirect("orders:dispute_detail", pk=order.pk)
+    return _detail(request, order, dispute, form)
+
+
+def _detail(
+    request: HttpRequest,
+    order: Order,
+    dispute: Dispute,
+    form: DecisionForm,
+    statement_form: StatementForm | None = None,
+) -> HttpResponse:
+    """The evidence side by side (buyer | seller, each in time order), staff's own questions,
+    the order's facts, the step and its deadline, and the decision form."""
+    statements = selectors.dispute_statements(dispute)
     return render(
         request,
         "orders/dispute_detail.html",
@@ -76,8 +90,25 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": list(order.lines.all()),
             "history": history(order),
             "form": form,
+            "buyer_statements": [s for s in statements if s.side == DisputeSide.BUYER],
+            "seller_statements": [s for s in statements if s.side == DisputeSide.SELLER],
+            "staff_statements": [s for s in statements if s.side == DisputeSide.STAFF],
+            "statement_form": statement_form or StatementForm(),
+            "can_state": dispute.is_open and order.status == OrderStatus.DISPUTED,
         },
     )
+
+
+@login_required
+def dispute_statement_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff add a statement to a dispute (a question to both sides, a note)."""
+    user = user_of(request)
+    order, dispute = _disputed(user, pk)
+    if refused := post_only(request):
+        return refused
+    if (statement_form := statement_submit(request, user, order)) is None:
+        return redirect("orders:dispute_detail", pk=order.pk)
+    return _detail(request, order, dispute, DecisionForm(currency=order.currency), statement_form)
 
 
 def _operated_centres(user: User) -> list[ServiceCentre]:
