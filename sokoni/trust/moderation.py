@@ -12,8 +12,8 @@ from django.db.models import Count, F, Q
 
 from sokoni.accounts.models import User
 from sokoni.core.errors import NotFound
-from sokoni.orders.models import Order
-from sokoni.orders.states import OrderStatus
+from sokoni.orders.models import Dispute, Order
+from sokoni.orders.states import DisputeStage, OrderStatus
 from sokoni.trust.models import ExtortionReport, MessageReport, Review, Thread
 from sokoni.trust.selectors import ShownRating, shop_rating
 from sokoni.trust.states import MessageReportStatus, ReportStatus, ReviewStatus
@@ -34,10 +34,11 @@ class Queue:
     message_reports: list[MessageReport]
     held_reviews: int
     disputes_open: int
+    disputes_escalated: int
 
 
 def queue(staff: User) -> Queue:
-    """The staff moderation queue (four queries)."""
+    """The staff moderation queue (five queries)."""
     _staff_only(staff)
     reports = list(
         ExtortionReport.objects.filter(status=ReportStatus.OPEN)
@@ -60,6 +61,7 @@ def queue(staff: User) -> Queue:
         ),
         held_reviews=Review.objects.filter(status=ReviewStatus.HELD).count(),
         disputes_open=Order.objects.filter(status=OrderStatus.DISPUTED).count(),
+        disputes_escalated=Dispute.objects.filter(stage=DisputeStage.ESCALATED).count(),
     )
 
 

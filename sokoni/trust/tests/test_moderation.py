@@ -163,3 +163,25 @@ def test_an_open_report_lets_staff_read_the_pairs_threads_logged(client, reporte
     client.post(report_url(report), {"decision": "dismiss", "note": "No proof."})
     assert client.get(thread_url).status_code == 404
     assert ThreadAccess.objects.count() == 1
+
+
+def test_disputes_in_the_queue_and_their_messages_from_the_dispute_page(client, tasks):
+    from datetime import timedelta
+
+    from sokoni.orders.services.disputes import dispute_escalate
+    from sokoni.orders.tests.factories import disputed_order
+    from sokoni.trust.messages import thread_start
+    from sokoni.trust.models import ThreadAccess
+
+    order = disputed_order(tasks)
+    thread = thread_start(sender=order.buyer, order_id=order.pk, body="Where is my parcel?").thread
+    dispute_escalate(dispute_id=order.dispute.pk, now=order.dispute.due_at + timedelta(minutes=1))
+    client.force_login(StaffFactory())
+    queue = client.get(reverse("moderation:queue")).content.decode()
+    assert "1 open dispute" in queue
+    assert "(1 escalated)" in queue
+    page = client.get(reverse("orders:dispute_detail", args=[order.pk])).content.decode()
+    thread_url = reverse("trust:staff_thread", args=[thread.pk])
+    assert thread_url in page
+    assert "Where is my parcel?" in client.get(thread_url).content.decode()
+    assert ThreadAccess.objects.get().why == "dispute"
