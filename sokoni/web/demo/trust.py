@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from sokoni.catalog.models import Product
 from sokoni.orders.models import Order
+from sokoni.orders.services.disputes import dispute_add_statement
 from sokoni.trust.messages import message_report, message_send, thread_start
 from sokoni.trust.models import Review
 from sokoni.trust.services import review_create, review_reply
@@ -29,6 +30,7 @@ class TrustReport:
     reviews: int = 0
     reports: int = 0
     messages: int = 0
+    statements: int = 0
 
 
 class DemoTrust:
@@ -156,8 +158,45 @@ class DemoTrust:
             )
         self.report.messages += 2
 
+    def disputed(self) -> None:
+        """The parcel lost abroad: the buyer asked by message, then disputed; the workshop
+        answers the dispute with a photo of its courier receipt, so it waits for staff."""
+        order = self.orders.get("disputed")
+        if order is None:
+            return
+        with happening_at(self._ago(3)):
+            asked = thread_start(
+                sender=order.buyer,
+                order_id=order.pk,
+                body="Hello, the tracking has not moved for ten days. Is my parcel lost?",
+            )
+        with happening_at(self._ago(2.8)):
+            message_send(
+                sender=order.shop.owner,
+                thread_id=asked.thread_id,
+                body="Sorry! I have asked the courier in Shanghai; they are searching for it.",
+            )
+        self.report.messages += 2
+        with happening_at(self._ago(0.6)):
+            dispute_add_statement(
+                order=order,
+                actor=order.shop.owner,
+                text="We handed the parcel to the international courier on time; the receipt "
+                "is attached. The courier has opened a search. If it is not found, we accept a "
+                "refund.",
+                images=[product_picture("note", "#d9c9a3", "", 2)],
+            )
+        self.report.statements += 1
+
     def run(self) -> TrustReport:
-        for story in (self.received, self.released_automatically, self.extorted, self.question):
+        stories = (
+            self.received,
+            self.released_automatically,
+            self.extorted,
+            self.question,
+            self.disputed,
+        )
+        for story in stories:
             story()
         return self.report
 

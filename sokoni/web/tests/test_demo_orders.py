@@ -194,4 +194,14 @@ def test_demo_trust_stories_show_reviews_and_a_held_extortion_review(world):
     held = Review.objects.get(status="held")
     assert (held.author_id, held.rating) == (report.buyer_id, 1)
     assert report.message is not None  # reported from his message
-    assert "Trust: 3 reviews, 4 messages, 1 extortion report(s)" in world
+    assert "Trust: 3 reviews, 6 messages, 1 extortion report(s)" in world
+
+
+def test_the_demo_dispute_has_both_sides_and_waits_for_staff(world):
+    """The buyer's opening statement and the workshop's answer with a photo; staff's turn."""
+    dispute = Dispute.objects.get(decision="")
+    sides = list(dispute.statements.order_by("created_at").values_list("side", flat=True))
+    assert sides == ["buyer", "seller"]
+    assert dispute.statements.get(side="seller").photos.count() == 1
+    assert dispute.stage == "awaiting_staff"
+    assert dispute.order.threads.get().messages.count() == 2

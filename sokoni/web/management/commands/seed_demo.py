@@ -73,7 +73,8 @@ class Command(BaseCommand):
         if trust.reviews or trust.reports:
             self.stdout.write(
                 f"Trust: {trust.reviews} reviews, {trust.messages} messages, {trust.reports} "
-                "extortion report(s) waiting for staff at /staff/moderation/."
+                "extortion report(s) and a dispute answered with a photo, waiting for staff at "
+                "/staff/moderation/."
             )
         centre = report.centre
         if centre.assisted:
