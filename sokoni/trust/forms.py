@@ -18,6 +18,6 @@ def review_photos(request: HttpRequest) -> list[bytes]:
     """The photos of a review form, each checked; a bad one is named in the error."""
     form = ReviewPhotosForm(files=request.FILES)
     if not form.is_valid():
-        raise ReviewInvalid(" ".join(form.errors["photos"]), field="photos")
+        raise ReviewInvalid(" ".join(str(e) for e in form.errors["photos"]), field="photos")
     photos: list[bytes] = form.cleaned_data["photos"]
     return photos

@@ -6,6 +6,7 @@ Every function here answers ``NotFound`` to anyone but staff.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q
@@ -30,7 +31,7 @@ def _staff_only(user: User) -> None:
 class Queue:
     """Open reports oldest first, each with how many reviews it holds; counts of the rest."""
 
-    reports: list[ExtortionReport]
+    reports: Sequence[ExtortionReport]
     message_reports: list[MessageReport]
     held_reviews: int
     disputes_open: int
