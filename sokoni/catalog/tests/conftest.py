@@ -1,5 +1,6 @@
 import pytest
-from django.core.files.storage import default_storage
+
+from sokoni.core.tests import storage
 
 
 @pytest.fixture
@@ -15,22 +16,5 @@ def reindexed(monkeypatch):
 @pytest.fixture
 def stored_files():
     """List every file the default storage holds under products/ (emptied first)."""
-
-    def files() -> list[str]:
-        found: list[str] = []
-
-        def walk(path: str) -> None:
-            try:
-                dirs, names = default_storage.listdir(path)
-            except FileNotFoundError:
-                return
-            found.extend(f"{path}/{name}" for name in names)
-            for sub in dirs:
-                walk(f"{path}/{sub}")
-
-        walk("products")
-        return sorted(found)
-
-    for name in files():  # the in-memory storage lives as long as the test process
-        default_storage.delete(name)
-    return files
+    storage.empty_folder("products")
+    return lambda: sorted(storage.stored_files("products"))

@@ -10,11 +10,11 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.core.files.storage import default_storage
 
 from sokoni.accounts.tests.factories import StaffFactory, UserFactory
 from sokoni.catalog.tests.images import bomb_bytes, png_bytes
 from sokoni.core.errors import NotFound
+from sokoni.core.tests import storage
 from sokoni.messaging.models import OutboundSms
 from sokoni.orders.errors import (
     DisputeClosed,
@@ -53,25 +53,8 @@ RLO = "\u202e"  # right-to-left override
 @pytest.fixture
 def stored_files():
     """List every file the default storage holds under disputes/ (emptied first)."""
-
-    def files() -> list[str]:
-        found: list[str] = []
-
-        def walk(path: str) -> None:
-            try:
-                dirs, names = default_storage.listdir(path)
-            except FileNotFoundError:
-                return
-            found.extend(f"{path}/{name}" for name in names)
-            for sub in dirs:
-                walk(f"{path}/{sub}")
-
-        walk("disputes")
-        return sorted(found)
-
-    for name in files():  # the in-memory storage lives as long as the test process
-        default_storage.delete(name)
-    return files
+    storage.empty_folder("disputes")
+    return lambda: sorted(storage.stored_files("disputes"))
 
 
 def texts_to(user):

@@ -3,13 +3,13 @@ rules, rate limits, the detector's verdict, reports (and extortion reports), sta
 its log, and SMS notices."""
 
 import pytest
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
 from sokoni.accounts.tests.factories import StaffFactory, UserFactory
 from sokoni.catalog.tests.factories import ProductFactory
 from sokoni.catalog.tests.images import bomb_bytes, png_bytes
 from sokoni.core.errors import NotFound
+from sokoni.core.tests import storage
 from sokoni.messaging.models import OutboundSms
 from sokoni.orders.services.lifecycle import order_confirm_receipt
 from sokoni.orders.tests.factories import disputed_order, later, run_tasks_at, shipped_order
@@ -54,25 +54,13 @@ def ask(product=None, buyer=None, body="Is it still available?", images=()):
 
 
 def stored_files(folder="messages"):
-    if not default_storage.exists(folder):
-        return set()
-    found = set()
-
-    def walk(path):
-        dirs, files = default_storage.listdir(path)
-        found.update(f"{path}/{name}" for name in files)
-        for sub in dirs:
-            walk(f"{path}/{sub}")
-
-    walk(folder)
-    return found
+    return storage.stored_files(folder)
 
 
 @pytest.fixture(autouse=True)
 def _no_photos_yet():
     """The in-memory storage lives as long as the process: start each test empty."""
-    for path in stored_files():
-        default_storage.delete(path)
+    storage.empty_folder("messages")
 
 
 def nothing_stored():

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from sokoni.catalog.tests.images import bomb_bytes, png_bytes, text_upload, upload
 from sokoni.core.errors import DomainError
+from sokoni.core.tests import storage
 from sokoni.trust.models import Review
 from sokoni.trust.services import review_create, review_edit
 from sokoni.trust.tests.test_review_pages import completed, product_url, said
@@ -15,14 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def files(folder: str = "reviews") -> set[str]:
-    """Every file stored under ``folder`` (the test storage lives as long as the process)."""
-    if not default_storage.exists(folder):
-        return set()
-    folders, names = default_storage.listdir(folder)
-    found = {f"{folder}/{name}" for name in names}
-    for sub in folders:
-        found |= files(f"{folder}/{sub}")
-    return found
+    return storage.stored_files(folder)
 
 
 def test_a_review_keeps_its_photos_and_the_pages_show_them(client, tasks):

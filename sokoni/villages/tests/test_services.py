@@ -10,6 +10,7 @@ from django.db import connection
 
 from sokoni.accounts.tests.factories import StaffFactory, UserFactory
 from sokoni.core.errors import StaleState
+from sokoni.core.tests import storage
 from sokoni.villages import registry, services
 from sokoni.villages.errors import (
     NotStaff,
@@ -59,14 +60,7 @@ def application(**overrides):
 
 def stored_files(folder="villages"):
     """Every file under a storage folder (tests use the in-memory storage)."""
-    if not default_storage.exists(folder):
-        return set()
-    found = set()
-    dirs, files = default_storage.listdir(folder)
-    found |= {f"{folder}/{name}" for name in files}
-    for d in dirs:
-        found |= stored_files(f"{folder}/{d}")
-    return found
+    return storage.stored_files(folder)
 
 
 @pytest.fixture
