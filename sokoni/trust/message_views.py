@@ -7,6 +7,8 @@ with the text kept, and stores nothing. Anything not the user's own is a 404.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -119,6 +121,27 @@ def _start_page(
     return render(request, "trust/messages/start.html", context, status=status)
 
 
+def _start(
+    request: HttpRequest,
+    context: dict[str, object],
+    existing: int | None,
+    start: Callable[[str, list[bytes]], Message],
+) -> HttpResponse:
+    """The form to start a thread (GET), or the thread already on that subject; POST starts
+    it (or adds to it) with ``start(body, photos)``."""
+    if request.method != "POST":
+        if existing is not None:
+            return redirect("trust:thread", thread_id=existing)
+        return _start_page(request, context)
+    try:
+        message = start(request.POST.get("body", ""), _photos(request))
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        return _start_page(request, context, exc)
+    return _sent(request, message)
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def thread_start_product(request: HttpRequest, product_id: int) -> HttpResponse:
@@ -130,24 +153,14 @@ def thread_start_product(request: HttpRequest, product_id: int) -> HttpResponse:
         raise Http404 from exc
     if product.shop.owner_id == user.pk:
         raise Http404
-    existing = selectors.thread_id_for_product(user.pk, product.pk)
-    if existing is not None and request.method != "POST":
-        return redirect("trust:thread", thread_id=existing)
-    context: dict[str, object] = {"product": product, "shop": product.shop}
-    if request.method != "POST":
-        return _start_page(request, context)
-    try:
-        message = thread_start(
-            sender=user,
-            product_id=product.pk,
-            body=request.POST.get("body", ""),
-            images=_photos(request),
-        )
-    except NotFound as exc:
-        raise Http404 from exc
-    except DomainError as exc:
-        return _start_page(request, context, exc)
-    return _sent(request, message)
+    return _start(
+        request,
+        {"product": product, "shop": product.shop},
+        selectors.thread_id_for_product(user.pk, product.pk),
+        lambda body, photos: thread_start(
+            sender=user, product_id=product.pk, body=body, images=photos
+        ),
+    )
 
 
 @login_required
@@ -159,24 +172,12 @@ def thread_start_order(request: HttpRequest, order_id: int) -> HttpResponse:
         order = selectors.order_get_for_participant(user.pk, order_id)
     except NotFound as exc:
         raise Http404 from exc
-    existing = selectors.thread_id_for_order(order.pk)
-    if existing is not None and request.method != "POST":
-        return redirect("trust:thread", thread_id=existing)
-    context: dict[str, object] = {"order": order, "shop": order.shop}
-    if request.method != "POST":
-        return _start_page(request, context)
-    try:
-        message = thread_start(
-            sender=user,
-            order_id=order.pk,
-            body=request.POST.get("body", ""),
-            images=_photos(request),
-        )
-    except NotFound as exc:
-        raise Http404 from exc
-    except DomainError as exc:
-        return _start_page(request, context, exc)
-    return _sent(request, message)
+    return _start(
+        request,
+        {"order": order, "shop": order.shop},
+        selectors.thread_id_for_order(order.pk),
+        lambda body, photos: thread_start(sender=user, order_id=order.pk, body=body, images=photos),
+    )
 
 
 @login_required

@@ -129,34 +129,28 @@ _REPORTED = gettext_lazy(
 )
 
 
-@login_required
-@require_POST
-def report_order_view(request: HttpRequest, order_id: int) -> HttpResponse:
-    """The seller reports the buyer of one of their orders."""
+def _report(request: HttpRequest, **subject: int) -> HttpResponse:
+    """The seller reports the buyer of an order (``order_id``) or the author of a review of
+    their shop (``review_id``)."""
     user = user_of(request)
     attempt(
         request,
-        lambda: report_extortion(
-            seller=user, order_id=order_id, details=request.POST.get("details", "")
-        ),
+        lambda: report_extortion(seller=user, details=request.POST.get("details", ""), **subject),
         str(_REPORTED),
     )
     return redirect(safe_next(request, reverse("trust:reports")))
+
+
+@login_required
+@require_POST
+def report_order_view(request: HttpRequest, order_id: int) -> HttpResponse:
+    return _report(request, order_id=order_id)
 
 
 @login_required
 @require_POST
 def report_review_view(request: HttpRequest, review_id: int) -> HttpResponse:
-    """The seller reports the author of a review of their shop."""
-    user = user_of(request)
-    attempt(
-        request,
-        lambda: report_extortion(
-            seller=user, review_id=review_id, details=request.POST.get("details", "")
-        ),
-        str(_REPORTED),
-    )
-    return redirect(safe_next(request, reverse("trust:reports")))
+    return _report(request, review_id=review_id)
 
 
 @login_required
