@@ -103,3 +103,32 @@ def test_only_the_shops_owner_can_report_and_details_are_required(tasks):
         report_extortion(seller=order.shop.owner, order_id=order.pk, details="x" * 20_000)
     assert ExtortionReport.objects.count() == 0
     assert Review.objects.count() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_racing_reports_on_one_buyer_make_one_open_report(tasks):
+    """The seller taps Report on the order and on the review at the same moment: one open
+    report (the database's partial unique constraint decides), the other is told it exists."""
+    from django.db import connection
+
+    from sokoni.orders.tests.test_races import race
+    from sokoni.trust.errors import AlreadyReported
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to test")
+    # given
+    order = completed(tasks)
+    review = one_star(order)
+    seller = order.shop.owner
+    # when
+    outcomes = race(
+        lambda: report_extortion(seller=seller, order_id=order.pk, details="Cash for stars."),
+        lambda: report_extortion(seller=seller, review_id=review.pk, details="Same buyer."),
+    )
+    # then
+    kinds = sorted(type(outcome).__name__ for outcome in outcomes)
+    assert kinds == sorted(["ExtortionReport", AlreadyReported.__name__]), outcomes
+    assert ExtortionReport.objects.filter(status="open").count() == 1
+    review.refresh_from_db()
+    assert review.status == "held"
