@@ -450,14 +450,15 @@ def test_without_parcels_the_plan_is_empty():
 
 
 def test_the_same_input_gives_the_same_plan():
-    """Searching by time alone, a small day is planned identically twice."""
+    """Searching by time alone, a small day is planned identically twice (the time limit is
+    generous: on a machine busy with other work, 0.5 s once stopped a search before its best)."""
     # given
     stops, parcels = busy_day(11, villages=5, parcels=20)
     vehicles = [truck("T1", kg=150), truck("T2", kg=150)]
 
     # when
-    first = plan_runs(HUB, stops, parcels, vehicles, time_limit_s=0.5)
-    second = plan_runs(HUB, stops, parcels, vehicles, time_limit_s=0.5)
+    first = plan_runs(HUB, stops, parcels, vehicles, time_limit_s=3.0)
+    second = plan_runs(HUB, stops, parcels, vehicles, time_limit_s=3.0)
 
     # then
     assert first.routes == second.routes
