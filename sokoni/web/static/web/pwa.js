@@ -7,7 +7,8 @@
   "use strict";
   var sw = navigator.serviceWorker;
   if (!sw || !window.indexedDB || !window.fetch || !window.FormData) return;
-  sw.register("/sw.js").catch(function () {});
+  // After the page has loaded, so that the worker's downloads never delay the page's own.
+  window.addEventListener("load", function () { sw.register("/sw.js").catch(function () {}); });
 
   function store(mode, work) {
     return new Promise(function (resolve, reject) {

@@ -11,10 +11,9 @@ var PUBLIC = /^\/(?:[a-z]{2}(?:-[a-z]+)?\/)?(?:villages\/(?!apply\/|mine\/)[-\w]
 
 // A copy with only the headers we need: a stored body is already decoded, and a redirected
 // response may not answer a navigation.
-function copy(response, when) {
+function copy(response) {
   return response.blob().then(function (body) {
     var headers = {"Content-Type": response.headers.get("Content-Type") || "text/html"};
-    if (when) headers["X-Sokoni-Cached-At"] = when;
     return new Response(body, {status: 200, headers: headers});
   });
 }
@@ -65,17 +64,17 @@ function keep(url, response) {
   if (response.status !== 200 || response.type !== "basic" || type.indexOf("text/html") !== 0) {
     return Promise.resolve();
   }
-  return response.clone().text().then(function (html) {
+  return Promise.all([response.text(), caches.open(PAGES)]).then(function (both) {
+    var html = both[0], pages = both[1];
     if (html.indexOf('id="msgs"') !== -1) return null;
-    return Promise.all([copy(response, new Date().toISOString()), caches.open(PAGES)]);
-  }).then(function (pair) {
-    if (!pair) return null;
-    return pair[1].put(url.href, pair[0]).then(function () { return pair[1].keys(); })
-      .then(function (keys) {
-        return Promise.all(keys.slice(0, Math.max(0, keys.length - KEEP_PAGES)).map(function (old) {
-          return pair[1].delete(old);
-        }));
-      });
+    var headers = {"Content-Type": type, "X-Sokoni-Cached-At": new Date().toISOString()};
+    return pages.put(url.href, new Response(html, {headers: headers})).then(function () {
+      return pages.keys();
+    }).then(function (keys) {
+      return Promise.all(keys.slice(0, Math.max(0, keys.length - KEEP_PAGES)).map(function (old) {
+        return pages.delete(old);
+      }));
+    });
   }).then(function () {
     var language = languageOf(url.pathname);
     if (!language) return null;
@@ -113,7 +112,7 @@ function navigate(event, url) {
   var request = event.request;
   var public_ = request.method === "GET" && PUBLIC.test(url.pathname);
   return fetch(request).then(function (response) {
-    if (public_) event.waitUntil(keep(url, response));
+    if (public_) event.waitUntil(keep(url, response.clone()));
     return response;
   }).catch(function () {
     var stored = public_ ? caches.open(PAGES).then(function (cache) {
