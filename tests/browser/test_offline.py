@@ -221,3 +221,20 @@ def test_a_new_worker_version_deletes_the_old_caches(
     # then: only the new version's shell is left; the old pages went with their old styles
     assert cache_names(page) == [f"sokoni-shell-{new}"]
     pwa.worker_version.cache_clear()
+
+
+def test_logging_out_forgets_the_pages_kept_while_signed_in(
+    page: Any, live_server: Any, world: World
+) -> None:
+    # given
+    log_in(page, live_server, world.buyer)
+    under_worker(page)
+    page.goto(product_url(world.coffee))
+    wait_until_stored(page, product_url(world.coffee))
+    # when
+    page.click("nav form button[type=submit]")
+    page.wait_for_load_state()
+    # then: the product page is gone (the home page it lands on is kept again, signed out)
+    eventually(lambda: not stored(page, product_url(world.coffee)))
+    assert "Log in" in page.locator("nav").inner_text()
+    assert any(name.startswith("sokoni-shell-") for name in cache_names(page))

@@ -8,6 +8,7 @@ var KEEP_PAGES = 60;
 // Public pages kept for reading offline: home, a village, a shop, a product, in any language.
 // Never the private areas (orders, wallet, messages, seller, agent, staff) nor any other page.
 var PUBLIC = /^\/(?:[a-z]{2}(?:-[a-z]+)?\/)?(?:villages\/(?!apply\/|mine\/)[-\w]+\/|shops\/[-\w]+\/|products\/\d+\/(?:[-\w]+\/)?)?$/;
+var LOGOUT = /^\/(?:[a-z]{2}(?:-[a-z]+)?\/)?accounts\/logout\/$/;
 
 // A copy with only the headers we need: a stored body is already decoded, and a redirected
 // response may not answer a navigation.
@@ -111,6 +112,8 @@ function withNotice(response) {
 function navigate(event, url) {
   var request = event.request;
   var public_ = request.method === "GET" && PUBLIC.test(url.pathname);
+  // Logging out forgets the pages kept while signed in (a shared computer at a service centre).
+  if (request.method === "POST" && LOGOUT.test(url.pathname)) event.waitUntil(caches.delete(PAGES));
   return fetch(request).then(function (response) {
     if (public_) event.waitUntil(keep(url, response.clone()));
     return response;
