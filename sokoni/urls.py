@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from sokoni.api.api import api
-from sokoni.web.views import home
+from sokoni.web.views import home, pwa
 
 admin.site.site_header = _("Sokoni administration")
 admin.site.site_title = _("Sokoni")
@@ -18,6 +18,8 @@ urlpatterns = [
     path("logistics/courier/", include("sokoni.logistics.courier_urls")),
     path("i18n/setlang/", home.set_language, name="set_language"),
     path("healthz", home.healthz, name="healthz"),
+    # The service worker's scope is its folder: served at the root, it covers the whole site.
+    path("sw.js", pwa.service_worker, name="service_worker"),
 ]
 if settings.SERVE_MEDIA:
     urlpatterns.append(path("media/<path:path>", home.media, name="media"))

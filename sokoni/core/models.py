@@ -2,7 +2,9 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class TimeStampedModel(models.Model):
@@ -32,3 +34,23 @@ class AppendOnlyModel(models.Model):
 
     def refusal(self) -> Exception:
         return ValueError(f"{type(self).__name__} rows are append-only.")
+
+
+class RequestKey(models.Model):
+    """A form's one-time key, recorded with the action it came with (``core.request_keys``).
+
+    The unique constraint is the guard: a replay of the same form by the same user cannot
+    record the key again, so its action is skipped. Rows are pruned after a week.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="core_request_key_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

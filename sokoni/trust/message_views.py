@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sokoni.catalog import selectors as catalog
 from sokoni.core.errors import DomainError, NotFound
+from sokoni.core.request_keys import REPLAYED, once
 from sokoni.orders.views.common import user_of
 from sokoni.trust import selectors
 from sokoni.trust.errors import MessageFlood
@@ -86,7 +87,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def thread_view(request: HttpRequest, thread_id: int) -> HttpResponse:
-    """GET shows the thread and marks it read for the reader; POST sends a reply."""
+    """GET shows the thread and marks it read for the reader; POST sends a reply (once per
+    request key: a replayed reply from the offline queue is not sent again)."""
     user = user_of(request)
     try:
         thread = selectors.thread_get_for_participant(user.pk, thread_id)
@@ -96,16 +98,21 @@ def thread_view(request: HttpRequest, thread_id: int) -> HttpResponse:
         thread = thread_mark_read(user=user, thread_id=thread.pk)
         return _thread_page(request, thread)
     try:
-        message = message_send(
-            sender=user,
-            thread_id=thread.pk,
-            body=request.POST.get("body", ""),
-            images=_photos(request),
+        message = once(
+            request,
+            lambda: message_send(
+                sender=user,
+                thread_id=thread.pk,
+                body=request.POST.get("body", ""),
+                images=_photos(request),
+            ),
         )
     except NotFound as exc:
         raise Http404 from exc
     except DomainError as exc:
         return _thread_page(request, thread, error=exc)
+    if message is REPLAYED:
+        return redirect("trust:thread", thread_id=thread.pk)
     return _sent(request, message)
 
 
@@ -134,11 +141,14 @@ def _start(
             return redirect("trust:thread", thread_id=existing)
         return _start_page(request, context)
     try:
-        message = start(request.POST.get("body", ""), _photos(request))
+        message = once(request, lambda: start(request.POST.get("body", ""), _photos(request)))
     except NotFound as exc:
         raise Http404 from exc
     except DomainError as exc:
         return _start_page(request, context, exc)
+    if message is REPLAYED:
+        # The first send opened the thread, so this later request found it as ``existing``.
+        return redirect("trust:thread", thread_id=existing) if existing else redirect("trust:inbox")
     return _sent(request, message)
 
 

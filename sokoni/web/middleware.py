@@ -14,7 +14,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-_NOT_TRANSLATED = ("/api/", "/admin/", "/static/", "/media/", "/i18n/", "/healthz")
+# The service worker's script must never redirect: browsers refuse a redirected worker.
+_NOT_TRANSLATED = ("/api/", "/admin/", "/static/", "/media/", "/i18n/", "/healthz", "/sw.js")
 
 
 class PreferredLanguageMiddleware:

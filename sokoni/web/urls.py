@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sokoni.web.views import catalog, easy, home, search, villages
+from sokoni.web.views import catalog, easy, home, pwa, search, villages
 
 app_name = "web"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("products/<int:pk>/<slug:slug>/", catalog.product_detail, name="product_detail"),
     path("search/", search.search, name="search"),
     path("easy-mode/", easy.easy_mode, name="easy_mode"),
+    path("offline/", pwa.offline, name="offline"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
 ]

@@ -60,16 +60,36 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-@pytest.fixture
-def page(browser: Any, live_server: Any) -> Iterator[Any]:
-    """A fresh page (new context: no cookies) whose relative URLs go to the live server."""
+def _new_page(browser: Any, live_server: Any, service_workers: str) -> Any:
     context = browser.new_context(
-        base_url=live_server.url, locale="en-GB", viewport={"width": 1100, "height": 900}
+        base_url=live_server.url,
+        locale="en-GB",
+        viewport={"width": 1100, "height": 900},
+        service_workers=service_workers,
     )
     context.set_default_timeout(10_000)
-    tab = context.new_page()
+    return context.new_page()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh page (new context: no cookies) whose relative URLs go to the live server.
+
+    Service workers are blocked: the pages must work without one, and a worker installing in
+    the background would race the test's own requests. tests/browser/test_offline.py uses
+    ``app_page`` instead, which allows them.
+    """
+    tab = _new_page(browser, live_server, "block")
     yield tab
-    context.close()
+    tab.context.close()
+
+
+@pytest.fixture
+def app_page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh page whose context lets the service worker install (the offline app)."""
+    tab = _new_page(browser, live_server, "allow")
+    yield tab
+    tab.context.close()
 
 
 @pytest.fixture

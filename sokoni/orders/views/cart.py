@@ -21,6 +21,7 @@ from sokoni.accounts.models import User
 from sokoni.catalog.delivery import shop_quote
 from sokoni.catalog.models import Product, Shop
 from sokoni.core.errors import DomainError
+from sokoni.core.request_keys import REPLAYED, once
 from sokoni.orders import selectors
 from sokoni.orders.destinations import (
     destination_chosen,
@@ -183,21 +184,27 @@ def _line_form(request: HttpRequest) -> CartLineForm | None:
 
 @require_POST
 def cart_add_view(request: HttpRequest) -> HttpResponse:
-    """Add to the cart from a product page, then go back there with a message."""
+    """Add to the cart from a product page, then go back there with a message.
+
+    A replayed request key (the offline queue sending a form twice) adds nothing more and
+    answers as the first time did.
+    """
     cart_url = reverse("orders:cart")
     form = _line_form(request)
     if form is None:
         return HttpResponseRedirect(safe_next(request, cart_url))
+    product_id = form.cleaned_data["product_id"]
     try:
-        name = _put(
+        # A form queued offline may be sent twice: its request key adds it once.
+        name = once(
             request,
-            form.cleaned_data["product_id"],
-            form.cleaned_data["quantity"],
-            replace=False,
+            lambda: _put(request, product_id, form.cleaned_data["quantity"], replace=False),
         )
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
+        if name is REPLAYED:
+            name = str(Product.objects.filter(pk=product_id).values_list("name", flat=True).first())
         messages.success(request, _("Added to your cart: %(name)s.") % {"name": name})
     return HttpResponseRedirect(safe_next(request, cart_url))
 

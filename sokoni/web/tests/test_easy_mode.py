@@ -249,13 +249,17 @@ def test_the_mode_is_off_by_default_and_loads_no_script(client):
 
 
 def test_in_easy_mode_the_body_has_its_class_and_the_script_is_deferred(client):
-    """The script is the only addition to the head, and it never blocks rendering."""
+    """The script is the only addition to the head (beside the offline app's, on every page),
+    and it never blocks rendering."""
     # when
     html = easy(client).get(reverse("web:home")).content.decode()
     # then
     assert '<body class="easy">' in html
     scripts = re.findall(r"<script\b[^>]*>", html)
-    assert scripts == ['<script src="/static/web/easy.js" defer>']
+    assert scripts == [
+        '<script src="/static/web/pwa.js" defer>',
+        '<script src="/static/web/easy.js" defer>',
+    ]
     assert '<template id="say-tpl">' in html
     assert "Listen: {name}" in html
 
