@@ -129,6 +129,9 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--runs", type=int, default=3, help="runs per page (the median counts)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--pages", nargs="+", choices=PAGES, default=list(PAGES), help="only these pages"
+    )
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         log(f"Chromium not found at {CHROMIUM}")
@@ -141,7 +144,7 @@ def main() -> int:
     results: dict[str, Any] = {}
     try:
         wait_ready(base, server)
-        for name in PAGES:
+        for name in args.pages:
             log(f"lighthouse {name} ({urls[name]})")
             results[name] = {"url": urls[name], **summary(lighthouse(base + urls[name], args.runs))}
     finally:
