@@ -4,12 +4,15 @@ For each database engine (SQLite, PostgreSQL) this builds a fresh database with
 `seed_demo --products N` (100,000 by default; timed, since the seed has a budget too), then
 measures it in a child process (bench/measure.py): the gzipped HTML of every buyer page type,
 the render-blocking CSS and JS, and the server time of product, village, search, category,
-shop and home pages over many hundreds of requests after a warm-up. Results go to
+shop and home pages over many hundreds of requests after a warm-up. Then, in Chromium, the
+buyer pages over emulated 2G (bench/slow_network.py) and their Lighthouse scores
+(bench/lighthouse.py), on a smaller seeded SQLite database of their own. Results go to
 docs/performance.md (full runs) and the exit status is non-zero when a budget is broken.
 
     .venv/bin/python bench/run.py                  # both engines, 100,000 products
     .venv/bin/python bench/run.py --quick          # smoke run: small catalogue, SQLite
     .venv/bin/python bench/run.py --db postgres --reuse  # keep the seeded database
+    .venv/bin/python bench/run.py --no-browser     # without the 2G and Lighthouse runs
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from harness import cpu_model
+from lighthouse import table as lighthouse_table
+from slow_network import table as slow_network_table
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -153,6 +158,17 @@ def measure(env: dict[str, str], requests: int, warmup: int) -> dict:
     return json.loads(out)
 
 
+def browser_benchmark(script: str, reuse: bool) -> tuple[dict | None, list[str]]:
+    """Run bench/<script>.py --json (exit 0: targets met, 2: missed); its figures and misses."""
+    log(f"[browser] bench/{script}.py")
+    cmd = [PYTHON, f"bench/{script}.py", "--json"] + (["--reuse"] if reuse else [])
+    result = subprocess.run(cmd, cwd=ROOT, check=False, text=True, stdout=subprocess.PIPE)
+    if result.returncode not in (0, 2):
+        return None, [f"bench/{script}.py failed (exit status {result.returncode})"]
+    data = json.loads(result.stdout)
+    return data, [f"{script}: {sentence}" for sentence in data["missed"]]
+
+
 def check(engine: str, data: dict, seed_seconds: float | None, full: bool) -> list[str]:
     """The budgets this engine's results break, as sentences."""
     broken = []
@@ -222,6 +238,7 @@ def report(
     seeds: dict[str, float | None],
     args: argparse.Namespace,
     broken: list[str],
+    browser: dict[str, dict | None],
 ) -> str:
     lines = [
         "# Performance",
@@ -242,6 +259,7 @@ def report(
         ".venv/bin/python bench/run.py --db sqlite    # one engine",
         ".venv/bin/python bench/run.py --reuse        # keep an already seeded database",
         ".venv/bin/python bench/run.py --quick        # smoke run, writes no file",
+        ".venv/bin/python bench/run.py --no-browser   # without the 2G and Lighthouse runs",
         "```",
         "",
         "PostgreSQL runs use a database named `sokoni_bench_<products>` on "
@@ -312,12 +330,44 @@ def report(
         "Search requests mix real words, typos (`cofee`, `hony`, `tomatos`, `bokshelf`, "
         "`cardamon`), two-word queries, sorts and a second page; village requests include later "
         "pages of the village's products.",
-        "",
-        "## Verdict",
-        "",
     ]
+    lines += browser_sections(browser)
+    lines += ["", "## Verdict", ""]
     lines += [f"- {b}" for b in broken] if broken else ["Every budget above is met."]
     return "\n".join(lines) + "\n"
+
+
+def browser_sections(browser: dict[str, dict | None]) -> list[str]:
+    """The 2G and Lighthouse sections of the report (when they ran)."""
+    lines: list[str] = []
+    if slow := browser.get("slow_network"):
+        lines += [
+            "",
+            "## Over 2G (bench/slow_network.py)",
+            "",
+            "SQLite, `seed_demo --products 2000`, gunicorn (2 workers, DEBUG off); Chromium "
+            "with DevTools network emulation of 2G: 300 ms round trip, 250 kbit/s down, 50 kbit/s "
+            "up; a 412 x 823 phone screen. Cold: a fresh browser context, empty cache; warm: a "
+            "second visit in the same context (the page revalidated by its ETag, the static "
+            "files from the cache). Bytes as transferred (gzip, headers included), lazy images "
+            "in view included. Targets: FCP ≤ 3 s cold, ≤ 1 s warm.",
+            "",
+            slow_network_table(slow["pages"]),
+        ]
+    if light := browser.get("lighthouse"):
+        lines += [
+            "",
+            "## Lighthouse (bench/lighthouse.py)",
+            "",
+            "Lighthouse 12.2.3, default mobile settings (simulated slow 4G, 4x CPU slowdown), "
+            "against /usr/bin/chromium on the same server; the median of three runs by "
+            "performance. Targets: performance ≥ 95, accessibility ≥ 98, best practices ≥ 95. "
+            "The benchmark index is Lighthouse's measure of the machine at the time: a busy "
+            "machine (other work, a low index) inflates the total blocking time.",
+            "",
+            lighthouse_table(light["pages"]),
+        ]
+    return lines
 
 
 def main() -> int:
@@ -337,7 +387,14 @@ def main() -> int:
     parser.add_argument(
         "--output", default=None, help="where to write the report (default docs/performance.md)"
     )
+    parser.add_argument(
+        "--browser",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="run the 2G and Lighthouse benchmarks in Chromium (default: yes, but not --quick)",
+    )
     args = parser.parse_args()
+    args.browser = (not args.quick) if args.browser is None else args.browser
     args.db = args.db or ("sqlite" if args.quick else "both")
     args.products = args.products or (1500 if args.quick else 100_000)
     args.requests = args.requests or (100 if args.quick else 600)
@@ -365,6 +422,11 @@ def main() -> int:
         for kind, t in data["times"].items():
             figures = f"p50 {t['p50']:>6} ms  p95 {t['p95']:>6} ms  p99 {t['p99']:>6} ms"
             log(f"[{engine}] {kind:<9} {figures}")
+    browser: dict[str, dict | None] = {}
+    if args.browser:
+        for script in ("slow_network", "lighthouse"):
+            browser[script], missed = browser_benchmark(script, args.reuse)
+            broken += missed
     first = next(iter(results.values()))
     for name, page in first["weight"]["pages"].items():
         log(f"page weight {name:<13} {page['gzip']:>6} B gzipped ({page['html']:,} B)")
@@ -374,7 +436,7 @@ def main() -> int:
         kept = ""
         if path.exists() and NOTES_MARKER in (old := path.read_text()):
             kept = "\n" + old[old.index(NOTES_MARKER) :]
-        path.write_text(report(results, seeds, args, broken) + kept)
+        path.write_text(report(results, seeds, args, broken, browser) + kept)
         log(f"wrote {output}")
     for sentence in broken:
         log(f"BUDGET BROKEN: {sentence}")

@@ -92,6 +92,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.gzip.GZipMiddleware",
+    # Answers 304 to a browser that holds the current page (the ETag of PageCacheMiddleware).
+    "django.middleware.http.ConditionalGetMiddleware",
+    "sokoni.web.middleware.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "sokoni.urls"

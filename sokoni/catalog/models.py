@@ -262,6 +262,8 @@ class ProductImage(models.Model):
     alt = models.CharField(_("description of the photo"), max_length=200, blank=True)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
+    # The photo's average colour ("#rrggbb"), painted where it will appear while it loads.
+    colour = models.CharField(max_length=7, blank=True, default="")
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -100,17 +100,18 @@ def product_list_public() -> QuerySet[Product]:
 
     Listed means published, in an approved shop, in an approved village (the ``is_listed``
     flag, kept by the services in the same transaction as any of the three changes). Each
-    product carries ``card_image``, the storage key of its first photo (or None), read in the
-    same query.
+    product carries ``card_image``, the storage key of its first photo (or None), and
+    ``card_colour``, that photo's average colour (its placeholder), read in the same query.
     """
-    first_image = (
-        ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "pk").values("key")
-    )
+    first_image = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "pk")
     return (
         Product.objects.filter(is_listed=True)
         .select_related("village", "shop")
         .only(*CARD_FIELDS)
-        .annotate(card_image=Subquery(first_image[:1]))
+        .annotate(
+            card_image=Subquery(first_image.values("key")[:1]),
+            card_colour=Subquery(first_image.values("colour")[:1]),
+        )
     )
 
 

@@ -311,6 +311,7 @@ def _store_photos(product: Product, photos: Sequence[bytes], alt: str) -> list[P
                     alt=_text(alt)[:200] or product.name[:200],
                     width=photo.width,
                     height=photo.height,
+                    colour=photo.colour,
                     position=position + len(images),
                 )
             )

@@ -32,11 +32,33 @@ class StoredPhoto:
     key: str
     width: int
     height: int
+    colour: str = ""  # the photo's average colour, "#rrggbb": its placeholder while loading
 
 
 def rendition_path(key: str, size: int) -> str:
     """Return the storage path of one rendition of a stored photo."""
     return f"{key}/{size}.webp"
+
+
+def average_colour(image: Image.Image) -> str:
+    """The average colour of an image as ``#rrggbb`` (transparent parts count as white)."""
+    rgba = image.convert("RGBA")
+    flat = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+    flat.alpha_composite(rgba)
+    red, green, blue = flat.convert("RGB").resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))  # type: ignore[misc]
+    return f"#{red:02x}{green:02x}{blue:02x}"
+
+
+def rendition_colour(key: str) -> str:
+    """The average colour of a stored photo, read from its smallest rendition ("" if the file
+    is missing or unreadable)."""
+    try:
+        with default_storage.open(rendition_path(key, SIZES[0])) as handle:
+            image = Image.open(handle)
+            image.load()
+    except (OSError, UnidentifiedImageError, ValueError):
+        return ""
+    return average_colour(image)
 
 
 def open_checked(data: bytes) -> Image.Image:
@@ -76,13 +98,14 @@ def store_photo(data: bytes, folder: str) -> StoredPhoto:
     image = ImageOps.exif_transpose(image)
     image = image.convert("RGBA" if image.mode in {"RGBA", "LA", "P"} else "RGB")
     key = f"{folder}/{uuid.uuid4().hex}"
+    colour = average_colour(image)
     for size in SIZES:
         copy = image.copy()
         copy.thumbnail((size, size * 2))
         buffer = io.BytesIO()
         copy.save(buffer, format="WEBP", quality=72 if size <= 160 else 78, method=4)
         default_storage.save(rendition_path(key, size), ContentFile(buffer.getvalue()))
-    return StoredPhoto(key=key, width=image.width, height=image.height)
+    return StoredPhoto(key=key, width=image.width, height=image.height, colour=colour)
 
 
 def delete_photo(key: str) -> None:
@@ -94,6 +117,21 @@ def delete_photo(key: str) -> None:
 def photo_url(key: str, size: int) -> str:
     """Return the public URL of one rendition."""
     return str(default_storage.url(rendition_path(key, size)))
+
+
+def photo_srcset(key: str, width: int = 0, height: int = 0) -> str:
+    """Every rendition of a stored photo with its width, for an <img srcset>.
+
+    The renditions were made with ``thumbnail((size, 2 * size))``, never enlarged, so with the
+    original's size each width is exact; without it (0) the nominal sizes are given.
+    """
+    parts = []
+    for size in SIZES:
+        shown = size
+        if width and height:
+            shown = max(1, round(width * min(size / width, 2 * size / height, 1.0)))
+        parts.append(f"{photo_url(key, size)} {shown}w")
+    return ", ".join(parts)
 
 
 def check_photos(photos: Sequence[bytes], limit: int) -> None:

@@ -143,6 +143,7 @@ def _photo_rows(
             key=s.key,
             width=s.width,
             height=s.height,
+            colour=s.colour,
             position=start + i,
             caption=caption,
         )

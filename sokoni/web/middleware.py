@@ -1,18 +1,23 @@
-"""Choose the language on a first visit from Accept-Language.
+"""The web pages' middleware: the language of a first visit, and revalidated page caching.
 
 English pages have no URL prefix, so Django's LocaleMiddleware always serves them in English.
-On a first visit (no language cookie yet) to an unprefixed page, this middleware redirects to
-the same page under the prefix of the best language the browser asks for.
+On a first visit (no language cookie yet) to an unprefixed page, PreferredLanguageMiddleware
+redirects to the same page under the prefix of the best language the browser asks for.
+
+PageCacheMiddleware lets a browser keep a page and ask whether it changed (an ETag, answered
+304 by Django's ConditionalGetMiddleware), which on a slow network saves the page's bytes.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 # The service worker's script must never redirect: browsers refuse a redirected worker.
 _NOT_TRANSLATED = ("/api/", "/admin/", "/static/", "/media/", "/i18n/", "/healthz", "/sw.js")
@@ -48,4 +53,43 @@ class PreferredLanguageMiddleware:
         target = f"/{language}{path}" + (f"?{query}" if query else "")
         response = HttpResponseRedirect(target)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        return response
+
+
+# A form's CSRF token is masked afresh on every response; the secret behind it is not.
+_MASKED_TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+"')
+
+
+class PageCacheMiddleware:
+    """Mark HTML pages as kept by the browser only (never by a shared cache) and revalidated on
+    every use, with an ETag over what the page shows.
+
+    Pages show the reader's language, session (cart, destination, messages) and a CSRF token,
+    so they may not be shared: ``private``, and ``Vary: Cookie, Accept-Language``. The ETag
+    leaves out the masked tokens, which differ on every response, but includes the CSRF secret
+    they unmask to, so a kept page's forms stay valid whenever it is answered 304. Responses
+    that set their own Cache-Control (or are not 200 HTML answers to GET) are left alone.
+    Place it after ConditionalGetMiddleware, which answers the 304.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.method not in {"GET", "HEAD"}
+            or response.status_code != 200
+            or response.streaming
+            or response.has_header("Cache-Control")
+            or not response.get("Content-Type", "").startswith("text/html")
+        ):
+            return response
+        patch_cache_control(response, private=True, max_age=0, must_revalidate=True)
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
+        if not response.has_header("ETag"):
+            digest = hashlib.blake2b(digest_size=16)
+            digest.update(_MASKED_TOKEN.sub(rb"\1", response.content))
+            digest.update(str(request.META.get("CSRF_COOKIE", "")).encode())
+            response["ETag"] = f'"{digest.hexdigest()}"'
         return response

@@ -369,10 +369,13 @@ def test_photos_are_stored_as_webp_renditions(stored_files):
     # given
     product = ProductFactory()
     # when
-    image = services.product_photo_add(product=product, data=png_bytes(), alt="A jar of honey")
+    image = services.product_photo_add(
+        product=product, data=png_bytes(colour="#204080"), alt="A jar of honey"
+    )
     # then
     assert image.alt == "A jar of honey"
     assert (image.width, image.height) == (64, 48)
+    assert image.colour == "#204080"  # its placeholder while it loads
     assert stored_files() == [f"{image.key}/{size}.webp" for size in (160, 480, 960)]
 
 

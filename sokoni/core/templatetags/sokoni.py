@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils import translation
 
-from sokoni.core.images import photo_url
+from sokoni.core.images import photo_srcset, photo_url
 from sokoni.core.money import babel_locale, format_money
 
 register = template.Library()
@@ -23,6 +23,12 @@ def money(minor: int | None, currency: str) -> str:
 def photo(key: str | None, size: int = 480) -> str:
     """Return the URL of one rendition of a stored photo."""
     return photo_url(key, size) if key else ""
+
+
+@register.simple_tag
+def srcset(key: str | None, width: int = 0, height: int = 0) -> str:
+    """Return an <img srcset> of every rendition of a stored photo."""
+    return photo_srcset(key, width, height) if key else ""
 
 
 @register.filter

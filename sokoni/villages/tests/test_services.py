@@ -390,6 +390,7 @@ def test_photo_add_and_remove():
     )
     # then
     assert [(r.position, r.caption) for r in rows] == [(4, "The tea gardens")]
+    assert rows[0].colour == "#1e783c"  # the photo's average colour, its placeholder
     assert default_storage.exists(f"{rows[0].key}/160.webp")
     # when
     services.village_photo_remove(village=village, by=village.applicant, photo_id=rows[0].pk)

@@ -30,7 +30,7 @@ from sokoni.catalog import search
 from sokoni.catalog.models import Category, Certification, Product, ProductImage, Shop
 from sokoni.catalog.services import category_tree_install, shop_approve, shop_open
 from sokoni.catalog.states import CertificationStatus, ProductKind
-from sokoni.core.images import store_photo
+from sokoni.core.images import StoredPhoto, store_photo
 from sokoni.core.money import currency_exponent
 from sokoni.villages.models import Village
 from sokoni.villages.services import service_centre_create, village_apply, village_approve
@@ -305,7 +305,7 @@ class Seeder:
         self.people: dict[tuple[str, str], User] = {}  # (country, name) -> user
         self.phone_counter: dict[str, int] = {}
         self.categories: dict[str, Category] = {}
-        self.pictures: dict[tuple[str, str, str], list[str]] = {}
+        self.pictures: dict[tuple[str, str, str], list[StoredPhoto]] = {}
         self.centre_names: dict[int, str] = {}
         # Small catalogues (tests) draw one picture per kind of product: drawing is the slow part.
         self.pictures_per_line = PICTURES_PER_LINE if products >= 1000 else 1
@@ -414,16 +414,16 @@ class Seeder:
             self.categories = {c.slug: c for c in Category.objects.all()}
         return self.categories[slug]  # world.py names slugs of category_tree.TREE
 
-    def _picture_keys(self, line: Line) -> list[str]:
+    def _pictures(self, line: Line) -> list[StoredPhoto]:
         """The shared pictures of one kind of product, drawn and stored on first use."""
         key = (line.motif, line.colour, line.label)
         if key not in self.pictures:
-            keys = []
+            stored = []
             for variant in range(self.pictures_per_line):
                 png = product_picture(line.motif, line.colour, line.label, variant)
-                keys.append(store_photo(png, PRODUCT_PHOTO_FOLDER).key)
-            self.pictures[key] = keys
-            self.report.pictures += len(keys)
+                stored.append(store_photo(png, PRODUCT_PHOTO_FOLDER))
+            self.pictures[key] = stored
+            self.report.pictures += len(stored)
         return self.pictures[key]
 
     def _offers(self, spec: VillageSpec, shop: ShopSpec) -> list[_Offer]:
@@ -520,14 +520,16 @@ class Seeder:
             claims = []
             reviewed_at = timezone.now()
             for product, line in zip(products, (ln for _, ln in batch), strict=True):
-                keys = self._picture_keys(line)
+                pictures = self._pictures(line)
+                picture = pictures[product.pk % len(pictures)]
                 images.append(
                     ProductImage(
                         product_id=product.pk,
-                        key=keys[product.pk % len(keys)],
+                        key=picture.key,
                         alt=f"Drawing: {line.label}",
-                        width=480,
-                        height=480,
+                        width=picture.width,
+                        height=picture.height,
+                        colour=picture.colour,
                     )
                 )
                 if line.certificate:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 
 from sokoni.catalog.models import Product
 from sokoni.catalog.states import Unit
-from sokoni.core.images import photo_url
+from sokoni.core.images import photo_srcset, photo_url
 from sokoni.core.money import format_money
 
 register = template.Library()
@@ -34,6 +34,7 @@ CARD_TTL: Final = 3600
 def product_card(product: Product) -> SafeString:
     """One product of a listing as an <li class="card"> (see product_list_public)."""
     image_key = product.card_image or ""  # type: ignore[attr-defined]
+    colour = getattr(product, "card_colour", None) or ""
     language = translation.get_language() or "en"
     shown = (
         product.pk,
@@ -45,21 +46,30 @@ def product_card(product: Product) -> SafeString:
         product.stock,
         product.village.name,
         image_key,
+        colour,
         language,
     )
     key = "card:" + hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
     html = cache.get(key)
     if html is None:
-        html = str(_draw(product, image_key, language))
+        html = str(_draw(product, image_key, colour, language))
         cache.set(key, html, CARD_TTL)
     return mark_safe(html)  # noqa: S308 - drawn by _draw with format_html, which escapes
 
 
-def _draw(product: Product, image_key: str, language: str) -> SafeString:
+# A card is about 10-12rem wide: two to a row on a phone, more on wider screens.
+CARD_SIZES: Final = "(min-width: 40rem) 11rem, 45vw"
+
+
+def _draw(product: Product, image_key: str, colour: str, language: str) -> SafeString:
     picture = (
         format_html(
-            '<img src="{}" alt="" loading="lazy" width="160" height="160">',
+            '<img src="{}" srcset="{}" sizes="{}" alt="" loading="lazy" width="160" '
+            'height="160"{}>',
             photo_url(image_key, 160),
+            photo_srcset(image_key),
+            CARD_SIZES,
+            format_html(' style="background-color:{}"', colour) if colour else "",
         )
         if image_key
         else ""

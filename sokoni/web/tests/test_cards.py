@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 
 from sokoni.catalog.selectors import product_list_public
-from sokoni.catalog.tests.factories import ProductFactory
+from sokoni.catalog.tests.factories import ProductFactory, ProductImageFactory
 from sokoni.web.templatetags import cards
 from sokoni.web.templatetags.cards import product_card
 
@@ -46,3 +46,24 @@ def test_the_same_card_is_drawn_once(monkeypatch):
     # then
     assert first == second
     assert len(drawn) == 1
+
+
+def test_a_card_photo_offers_every_rendition_lazily_on_its_colour():
+    """The first photo's renditions with their widths, lazy, sized, on its average colour; a
+    new photo colour is a new card."""
+    # given
+    product = ProductFactory()
+    image = ProductImageFactory(product=product, key="products/t/k", colour="#336699")
+    # when
+    html = card(product.pk)
+    type(image).objects.filter(pk=image.pk).update(colour="#996633")
+    recoloured = card(product.pk)
+    # then
+    assert (
+        'srcset="/media/products/t/k/160.webp 160w, /media/products/t/k/480.webp 480w, '
+        '/media/products/t/k/960.webp 960w"' in html
+    )
+    assert 'sizes="(min-width: 40rem) 11rem, 45vw"' in html
+    assert 'loading="lazy" width="160" height="160"' in html
+    assert 'style="background-color:#336699"' in html
+    assert 'style="background-color:#996633"' in recoloured

@@ -1,6 +1,4 @@
-"""Public category, shop and product pages: what buyers see, what stays hidden, page weight."""
-
-import gzip
+"""Public category, shop and product pages: what buyers see, what stays hidden, queries."""
 
 import pytest
 from django.urls import reverse
@@ -20,12 +18,6 @@ from sokoni.shipping.network import network_forget
 from sokoni.villages.tests.factories import VillageFactory
 
 pytestmark = pytest.mark.django_db
-
-BUDGET = 14 * 1024
-
-
-def gzipped_size(response) -> int:
-    return len(gzip.compress(response.content))
 
 
 def product_url(product):
@@ -68,11 +60,15 @@ def test_out_of_stock_is_said(client):
 
 
 def test_product_photos_have_a_srcset_lazy_loading_and_alt_text(client):
-    """Each photo offers its 160/480/960 renditions, loads lazily and has alt text."""
+    """Each photo offers its 160/480/960 renditions, has its size, its colour while it loads
+    and alt text; the first (above the fold) loads first, the others lazily."""
     # given
     product = ProductFactory(name="Silk scarf")
-    ProductImageFactory(product=product, key="products/t/a", alt="Red silk scarf", width=1200)
+    ProductImageFactory(
+        product=product, key="products/t/a", alt="Red silk scarf", width=1200, colour="#a01020"
+    )
     ProductImageFactory(product=product, key="products/t/b", alt="", width=300, height=300)
+    ProductImageFactory(product=product, key="products/t/c", alt="", width=300, height=300)
     # when
     html = client.get(product_url(product)).content.decode()
     # then
@@ -82,6 +78,11 @@ def test_product_photos_have_a_srcset_lazy_loading_and_alt_text(client):
     )
     assert "/media/products/t/b/960.webp 300w" in html  # small originals were never enlarged
     assert html.count('loading="lazy"') == 2
+    first = html[html.index('<img src="/media/products/t/a/') :].split(">", 1)[0]
+    assert 'fetchpriority="high"' in first
+    assert "loading=" not in first
+    assert 'style="background-color:#a01020"' in first
+    assert 'width="1200" height="960"' in first
     assert 'alt="Red silk scarf"' in html
     assert 'alt="Silk scarf"' in html  # a photo without a description falls back to the name
 
@@ -151,11 +152,11 @@ def test_rejected_certification_is_not_shown(client):
     assert "Nobody Certifies" not in client.get(product_url(product)).content.decode()
 
 
-def test_product_page_is_light_and_cheap(client, django_assert_max_num_queries, settings):
+def test_product_page_is_cheap(client, django_assert_max_num_queries, settings):
     """With 8 photos, 3 verified certifications and the delivery quote: at most 9 queries
     (the 4 of the page, then the shop's hub for the default destination, the session and the
     village's hub for the quote; the network itself is the process's copy; then the reviews'
-    rating and one page of reviews) and 14 KB gzipped."""
+    rating and one page of reviews). Its weight: test_budgets.py."""
     settings.SHIPPING_NETWORK_CACHE_SECONDS = 60
     network_forget()
     # given
@@ -174,7 +175,6 @@ def test_product_page_is_light_and_cheap(client, django_assert_max_num_queries, 
         response = client.get(product_url(product))
     # then
     assert response.status_code == 200
-    assert gzipped_size(response) <= BUDGET
 
 
 # -- category page ----------------------------------------------------------------------------
@@ -259,8 +259,8 @@ def test_unknown_category_is_404(client):
     assert client.get(reverse("web:category_detail", args=["no-such"])).status_code == 404
 
 
-def test_category_page_is_light_and_cheap(client, django_assert_max_num_queries):
-    """A full page of 24 products with photos: at most 6 queries and 14 KB gzipped."""
+def test_category_page_is_cheap(client, django_assert_max_num_queries):
+    """A full page of 24 products with photos: at most 6 queries (weight: test_budgets.py)."""
     # given
     category = CategoryFactory(icon="coffee")
     CategoryFactory.create_batch(5, parent=category)
@@ -272,7 +272,6 @@ def test_category_page_is_light_and_cheap(client, django_assert_max_num_queries)
         response = client.get(reverse("web:category_detail", args=[category.slug]))
     # then
     assert response.status_code == 200
-    assert gzipped_size(response) <= BUDGET
 
 
 # -- shop page --------------------------------------------------------------------------------
@@ -311,12 +310,11 @@ def test_shop_not_public_is_404(client, make):
     assert client.get(reverse("web:shop_detail", args=[shop.slug])).status_code == 404
 
 
-def test_shop_page_is_light_and_cheap(client, django_assert_max_num_queries):
-    """A full page of products: at most 4 queries and 14 KB gzipped."""
+def test_shop_page_is_cheap(client, django_assert_max_num_queries):
+    """A full page of products: at most 4 queries (weight: test_budgets.py)."""
     shop = ShopFactory(description="A long story. " * 100)
     for product in ProductFactory.create_batch(30, shop=shop):
         ProductImageFactory(product=product)
     with django_assert_max_num_queries(4):
         response = client.get(reverse("web:shop_detail", args=[shop.slug]))
     assert response.status_code == 200
-    assert gzipped_size(response) <= BUDGET

@@ -1,6 +1,5 @@
-"""The search page: results, corrections, filters, pages, bad input and page weight."""
-
-import gzip
+"""The search page: results, corrections, filters, pages and bad input (its weight:
+test_budgets.py)."""
 
 import pytest
 from django.urls import reverse
@@ -173,20 +172,6 @@ def test_the_page_speaks_the_readers_language(client, market):
     assert response.status_code == 200
     assert 'lang="sw"' in response.content.decode()
     assert "Arabica coffee beans" in response.content.decode()
-
-
-def test_a_full_page_stays_under_14_kb_gzipped(client, db):
-    """24 results with every filter listed fit the first round trip."""
-    # given
-    shop = ShopFactory()
-    for n in range(30):
-        ProductFactory(shop=shop, name=f"Handwoven sisal basket number {n} with long name")
-    product_reindex(Product.objects.values_list("pk", flat=True))
-    # when
-    response, html = page(client, q="basket")
-    # then
-    assert html.count('class="card"') == 24
-    assert len(gzip.compress(response.content)) <= 14 * 1024
 
 
 def test_the_page_is_not_indexed_by_search_engines(client, market):

@@ -24,7 +24,7 @@ from sokoni.catalog import selectors
 from sokoni.catalog.delivery import shop_quote
 from sokoni.catalog.models import Product, ProductImage
 from sokoni.core.errors import NotFound
-from sokoni.core.images import SIZES, photo_url
+from sokoni.core.images import photo_srcset, photo_url
 from sokoni.core.text import parse_positive_int
 from sokoni.orders.destinations import Choice, destination_chosen, destination_options
 from sokoni.shipping.errors import NoRoute
@@ -132,27 +132,25 @@ def shop_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @dataclass(frozen=True)
 class Picture:
-    """A product photo as the page draws it: a srcset of the stored WebP renditions."""
+    """A product photo as the page draws it: a srcset of the stored WebP renditions, its size
+    (so nothing moves when it arrives) and its average colour, painted while it loads."""
 
     src: str
     srcset: str
     width: int
     height: int
+    colour: str
     alt: str
 
 
 def _picture(image: ProductImage, fallback_alt: str) -> Picture:
     width, height = image.width or 960, image.height or 960
-    parts = []
-    for size in SIZES:
-        # The renditions were made with thumbnail((size, 2 * size)): never enlarged.
-        scale = min(size / width, 2 * size / height, 1.0)
-        parts.append(f"{photo_url(image.key, size)} {max(1, round(width * scale))}w")
     return Picture(
         src=photo_url(image.key, 480),
-        srcset=", ".join(parts),
+        srcset=photo_srcset(image.key, width, height),
         width=width,
         height=height,
+        colour=image.colour,
         alt=image.alt or fallback_alt,
     )
 
