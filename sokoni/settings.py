@@ -233,6 +233,8 @@ DISPUTE_SELLER_DAYS = env_int("DISPUTE_SELLER_DAYS", 3)
 DISPUTE_DECIDE_DAYS = env_int("DISPUTE_DECIDE_DAYS", 5)
 # A buyer may review a completed order this long after it was completed.
 REVIEW_WINDOW_DAYS = env_int("REVIEW_WINDOW_DAYS", 60)
+# How long a product's or shop's shown rating is kept in the cache (0: computed every time).
+RATING_CACHE_SECONDS = env_int("RATING_CACHE_SECONDS", 300)
 # Buyer-seller messages: at most this many messages per sender in 10 minutes and new threads
 # per buyer in a day (counted in the database, so across processes); a recipient who can read
 # on the web is texted about a message still unread after this many minutes.

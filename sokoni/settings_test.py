@@ -13,3 +13,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 # Tests change the network between quotes: read it afresh every time.
 SHIPPING_NETWORK_CACHE_SECONDS = 0
+
+# Tests reuse ids across flushed databases while the cache lives on: compute ratings afresh
+# (test_rating_cache.py turns it on).
+RATING_CACHE_SECONDS = 0

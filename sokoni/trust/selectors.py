@@ -10,11 +10,14 @@ owner's phone) counts for nothing. Each function is one query.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Final
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Count,
@@ -195,14 +198,51 @@ def _rating(reviews: QuerySet[Review], *, now: datetime | None = None) -> ShownR
     return ShownRating(score=shown.score, count=shown.count, shown=shown.shown)
 
 
+RATING_VERSION_KEY: Final = "trust:rating-version"
+
+
+def ratings_changed() -> None:
+    """Forget every cached shown rating (a review was written, edited, held, removed or
+    published again). Called by the services that do so, after their commit."""
+    try:
+        cache.incr(RATING_VERSION_KEY)
+    except ValueError:  # no version yet (or evicted): any new one differs from the old keys
+        cache.set(RATING_VERSION_KEY, int(timezone.now().timestamp() * 1000), None)
+
+
+def _cached_rating(kind: str, pk: int, compute: Callable[[], ShownRating]) -> ShownRating:
+    """A shown rating kept for RATING_CACHE_SECONDS: building its query costs more than running
+    it, and the product page asks for one on every view. Reviews written, edited, held or
+    decided forget them all at once; purchases and payment links count within the TTL."""
+    seconds = settings.RATING_CACHE_SECONDS
+    if seconds <= 0:
+        return compute()
+    version = cache.get(RATING_VERSION_KEY)
+    if version is None:
+        version = int(timezone.now().timestamp() * 1000)
+        cache.add(RATING_VERSION_KEY, version, None)
+        version = cache.get(RATING_VERSION_KEY, version)
+    key = f"trust:rating:{kind}:{pk}:{version}"
+    found = cache.get(key)
+    if isinstance(found, ShownRating):
+        return found
+    rating = compute()
+    cache.set(key, rating, seconds)
+    return rating
+
+
 def product_rating(product_id: int, *, now: datetime | None = None) -> ShownRating:
-    """The product's shown rating over its published reviews (one query)."""
-    return _rating(Review.objects.filter(product_id=product_id), now=now)
+    """The product's shown rating over its published reviews (one query, or none when
+    recently computed; ``now`` given computes afresh)."""
+    compute = partial(_rating, Review.objects.filter(product_id=product_id), now=now)
+    return compute() if now is not None else _cached_rating("product", product_id, compute)
 
 
 def shop_rating(shop_id: int, *, now: datetime | None = None) -> ShownRating:
-    """The shop's shown rating over its published reviews (one query)."""
-    return _rating(Review.objects.filter(shop_id=shop_id), now=now)
+    """The shop's shown rating over its published reviews (one query, or none when recently
+    computed; ``now`` given computes afresh)."""
+    compute = partial(_rating, Review.objects.filter(shop_id=shop_id), now=now)
+    return compute() if now is not None else _cached_rating("shop", shop_id, compute)
 
 
 def parse_rating(value: object) -> int | None:

@@ -36,6 +36,7 @@ from sokoni.trust.models import (
     ReviewReply,
     ReviewRevision,
 )
+from sokoni.trust.selectors import ratings_changed
 from sokoni.trust.states import ReportStatus, ReviewStatus
 
 
@@ -118,6 +119,7 @@ def review_create(
     stored = _stored(photos, f"reviews/{order.shop_id}")
     try:
         with transaction.atomic():
+            transaction.on_commit(ratings_changed)
             return Review.objects.create(
                 line=line,
                 order=order,
@@ -187,6 +189,7 @@ def _edit_locked(
         review.rating, review.text, review.edited_at = stars, words, moment
     review.photos = photos
     review.save(update_fields=["rating", "text", "edited_at", "photos"])
+    transaction.on_commit(ratings_changed)
     return review
 
 
@@ -277,6 +280,7 @@ def report_extortion(
     Review.objects.filter(
         shop_id=shop_id, author_id=buyer_id, status=ReviewStatus.PUBLISHED
     ).update(status=ReviewStatus.HELD)
+    transaction.on_commit(ratings_changed)
     return report
 
 
@@ -302,6 +306,7 @@ def report_decide(*, staff: User, report_id: int, upheld: bool, note: object) ->
         reviews.exclude(status=ReviewStatus.REMOVED).update(status=ReviewStatus.REMOVED)
     elif not buyer_reported_by_shop(shop_id=report.shop_id, buyer_id=report.buyer_id):
         reviews.filter(status=ReviewStatus.HELD).update(status=ReviewStatus.PUBLISHED)
+    transaction.on_commit(ratings_changed)  # upheld also weighs the buyer down everywhere
     return report
 
 
