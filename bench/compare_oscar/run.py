@@ -60,7 +60,7 @@ OSCAR_REQUIREMENTS = [
     "whitenoise",
 ]
 HOST = "127.0.0.1"
-SECRET_KEY = "bench-fixed-secret-key-for-the-oscar-comparison"
+SECRET_KEY = "bench-fixed-secret-key-for-the-oscar-comparison"  # noqa: S105 - a benchmark's
 PRODUCTS = 2000
 SEARCH_WORD = "coffee"
 CATEGORY = "coffee-tea"
@@ -77,7 +77,7 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> str:
+def run(cmd: list[Any], env: dict[str, str] | None = None, cwd: Path = ROOT) -> str:
     result = subprocess.run(
         [str(c) for c in cmd], cwd=cwd, env=env, text=True, capture_output=True, check=False
     )
@@ -176,7 +176,7 @@ def choose(catalogue: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, An
     the carts take (KES, stock >= CART_MIN_STOCK: Oscar's basket takes one currency)."""
     parents = {c["slug"]: c["parent"] for c in catalogue["categories"]}
 
-    def under(slug: str) -> bool:
+    def under(slug: str | None) -> bool:
         while slug is not None:
             if slug == CATEGORY:
                 return True
@@ -184,9 +184,7 @@ def choose(catalogue: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, An
         return False
 
     eligible = [
-        p
-        for p in catalogue["products"]
-        if p["currency"] == "KES" and p["stock"] >= CART_MIN_STOCK
+        p for p in catalogue["products"] if p["currency"] == "KES" and p["stock"] >= CART_MIN_STOCK
     ]
     product = next((p for p in eligible if under(p["category"])), eligible[0])
     return product, eligible[: CART_SESSIONS * CART_PRODUCTS_PER_SESSION // 2]
@@ -396,7 +394,8 @@ end
 
 WRK_GET = 'wrk.headers["Accept-Encoding"] = "gzip"\n' + WRK_DONE
 
-WRK_POST = r"""
+WRK_POST = (
+    r"""
 local sessions = {SESSIONS}
 local per_thread = {PER_THREAD}
 local counter = 1
@@ -422,7 +421,9 @@ request = function()
     ["Referer"] = "http://{HOST}/",
   }, body)
 end
-""" + WRK_DONE
+"""
+    + WRK_DONE
+)
 
 
 def lua_string(value: str) -> str:
@@ -549,15 +550,16 @@ def measure(system: System, args: argparse.Namespace, work: Path) -> dict[str, A
                 if page == "add to cart":
                     sessions = cart_sessions(system, base)
                     before = cart_units(system)
-                    table = "{" + ",".join(
-                        "{cookie=%s,token=%s,products={%s}}"
-                        % (
-                            lua_string(s["cookie"]),
-                            lua_string(s["token"]),
-                            ",".join(map(str, s["products"])),
+                    table = (
+                        "{"
+                        + ",".join(
+                            f"{{cookie={lua_string(s['cookie'])},"
+                            f"token={lua_string(s['token'])},"
+                            f"products={{{','.join(map(str, s['products']))}}}}}"
+                            for s in sessions
                         )
-                        for s in sessions
-                    ) + "}"
+                        + "}"
+                    )
                     script = (
                         WRK_POST.replace("{SESSIONS}", table)
                         .replace("{PER_THREAD}", str(CART_SESSIONS // 2))
@@ -592,7 +594,7 @@ def ratio(a: float, b: float) -> float | None:
 
 
 def fmt_ratio(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:,.1f}×"
+    return "n/a" if value is None else f"{value:,.1f}x"
 
 
 def verdict(results: dict[str, Any]) -> dict[str, Any]:
@@ -624,7 +626,7 @@ def table(results: dict[str, Any]) -> str:
         for name, r in (("Sokoni", s), ("Oscar", o)):
             load = r["load"][page]
             weight = r["weights"]["pages"].get(page)
-            size = f"{weight['raw']:,} | {weight['gzip']:,}" if weight else "– | –"
+            size = f"{weight['raw']:,} | {weight['gzip']:,}" if weight else "- | -"
             if weight and not weight["sent_gzipped"]:
                 size += " (not sent gzipped)"
             lines.append(
@@ -634,17 +636,18 @@ def table(results: dict[str, Any]) -> str:
         r_rps = ratio(s["load"][page]["ok_rps"], o["load"][page]["ok_rps"])
         w = o["weights"]["pages"].get(page)
         sw = s["weights"]["pages"].get(page)
-        r_size = f"1/{ratio(w['gzip'], sw['gzip']):,.1f}" if w and sw else "–"
-        lines.append(f"| {page} | Sokoni ÷ Oscar | {fmt_ratio(r_rps)} | | | | | {r_size} |")
+        r_size = f"1/{ratio(w['gzip'], sw['gzip']):,.1f}" if w and sw else "-"
+        lines.append(f"| {page} | Sokoni / Oscar | {fmt_ratio(r_rps)} | | | | | {r_size} |")
     lines.append("")
     lines.append("| first-load CSS + JS (home and product pages) | raw bytes | gzipped bytes |")
     lines.append("| --- | --- | --- |")
     for name, r in (("Sokoni", s), ("Oscar", o)):
         t = r["weights"]["assets_total"]
-        lines.append(f"| {name} ({len(r['weights']['assets'])} files) | {t['raw']:,} | {t['gzip']:,} |")
+        files = len(r["weights"]["assets"])
+        lines.append(f"| {name} ({files} files) | {t['raw']:,} | {t['gzip']:,} |")
     st, ot = s["weights"]["assets_total"], o["weights"]["assets_total"]
     lines.append(
-        f"| Sokoni ÷ Oscar | {st['raw'] / ot['raw']:.3f} | {st['gzip'] / ot['gzip']:.3f} |"
+        f"| Sokoni / Oscar | {st['raw'] / ot['raw']:.3f} | {st['gzip'] / ot['gzip']:.3f} |"
     )
     lines.append("")
     for page in ("add to cart",):
@@ -656,10 +659,11 @@ def table(results: dict[str, Any]) -> str:
             )
     for name, r in (("Sokoni", s), ("Oscar", o)):
         if r["weights"]["external"]:
-            lines.append(f"{name}: external files not counted: {', '.join(r['weights']['external'])}")
+            external = ", ".join(r["weights"]["external"])
+            lines.append(f"{name}: external files not counted: {external}")
     lines.append("")
     for what, c in verdict(results).items():
-        target = f"≤ {c['target']}" if what.startswith("first") else f"≥ {c['target']}×"
+        target = f"≤ {c['target']}" if what.startswith("first") else f"≥ {c['target']}x"
         shown = f"{c['ratio']:.3f}" if what.startswith("first") else fmt_ratio(c["ratio"])
         lines.append(f"- {what}: {shown} (target {target}): {'met' if c['met'] else 'MISSED'}")
     return "\n".join(lines)

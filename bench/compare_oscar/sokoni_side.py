@@ -1,7 +1,7 @@
 """Steps run inside Sokoni (the project's venv, Django set up by run.py's environment).
 
-    python bench/compare_oscar/sokoni_side.py export OUT.json  # the catalogue, for Oscar
-    python bench/compare_oscar/sokoni_side.py cart-total       # units in anonymous carts
+python bench/compare_oscar/sokoni_side.py export OUT.json  # the catalogue, for Oscar
+python bench/compare_oscar/sokoni_side.py cart-total       # units in anonymous carts
 """
 
 from __future__ import annotations
