@@ -1,6 +1,12 @@
 """Shared fixtures for the whole suite."""
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property tests check outcomes, not speed: on a busy machine an example may take longer than
+# Hypothesis's default 200 ms deadline, which would fail a correct test (times stay in bench/).
+hypothesis_settings.register_profile("sokoni", deadline=None)
+hypothesis_settings.load_profile("sokoni")
 
 
 @pytest.fixture(autouse=True)
