@@ -98,7 +98,7 @@ def test_a_product_read_online_reopens_offline_with_the_time_it_was_read(
     # then
     assert page.locator("h1").inner_text() == world.coffee.name
     note = page.locator("#offline-note")
-    assert note.is_visible()
+    note.wait_for(state="visible")
     assert NOTICE in note.inner_text()
     assert page.locator("#offline-note time").get_attribute("datetime")
     # the stylesheet came from the worker's cache: the header keeps its colour
@@ -138,13 +138,13 @@ def test_an_add_to_cart_made_offline_is_queued_and_sent_once_when_the_link_retur
     page.context.set_offline(True)
     page.fill("#buy-qty", "2")
     page.click("form.buy button[type=submit]")
-    # then: it is saved, not sent
-    assert page.locator("[data-queued]").is_visible()
+    # then: it is saved, not sent (the page stores it in IndexedDB, then says so)
+    page.locator("[data-queued]").wait_for(state="visible")
     assert (
         "Saved: it will be sent when you are back online"
         in page.locator("[data-queued]").inner_text()
     )
-    assert queued(page) == 1
+    eventually(lambda: queued(page) == 1)
     assert not CartItem.objects.filter(cart__user=world.buyer).exists()
     # when: the link returns
     page.context.set_offline(False)
