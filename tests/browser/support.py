@@ -187,3 +187,30 @@ def build_small_world() -> World:
         shops=[honey_shop, tea_shop, coffee_shop],
         products=products,
     )
+
+
+def pickup_checkout(world: World, product: Any, *, pay: str | None = "card") -> Any:
+    """The world's buyer checks out one ``product`` for pickup at the Othaya centre and pays
+    by the sandbox's good card (``pay="card"``), cash at the centre (``"cash"``) or not yet."""
+    from sokoni.orders.services.checkout import Delivery, checkout_pay, checkout_place
+    from sokoni.villages.models import ServiceCentre
+
+    centre = ServiceCentre.objects.filter(village=world.villages[0]).get()
+    checkout = checkout_place(
+        buyer=world.buyer,
+        items=[(product.pk, 1)],
+        currency="KES",
+        delivery=Delivery(
+            method="pickup",
+            recipient_name="Mama Atieno",
+            recipient_phone="+254722000222",
+            service_centre_id=centre.pk,
+        ),
+    )
+    if pay == "card":
+        checkout_pay(
+            checkout=checkout, actor=world.buyer, method="card", card_number="4242424242424242"
+        )
+    elif pay == "cash":
+        checkout_pay(checkout=checkout, actor=world.buyer, method="cash", centre_id=centre.pk)
+    return checkout

@@ -9,33 +9,17 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from tests.browser.support import World, axe_violations, describe, log_in
+from tests.browser.support import World, axe_violations, describe, log_in, pickup_checkout
 
 pytestmark = pytest.mark.browser
 
 
 def _paid_order(world: World) -> Any:
     from sokoni.orders.services.cart import cart_add
-    from sokoni.orders.services.checkout import Delivery, checkout_pay, checkout_place
-    from sokoni.villages.models import ServiceCentre
 
-    centre = ServiceCentre.objects.filter(village=world.villages[0]).get()
-    checkout = checkout_place(
-        buyer=world.buyer,
-        items=[(world.products[0].pk, 1)],
-        currency="KES",
-        delivery=Delivery(
-            method="pickup",
-            recipient_name="Mama Atieno",
-            recipient_phone="+254722000222",
-            service_centre_id=centre.pk,
-        ),
-    )
-    checkout_pay(
-        checkout=checkout, actor=world.buyer, method="card", card_number="4242424242424242"
-    )
+    order = pickup_checkout(world, world.products[0]).orders.get()
     cart_add(user=world.buyer, product_id=world.products[1].pk, quantity=1)
-    return checkout.orders.get()
+    return order
 
 
 def _pages(world: World) -> list[tuple[Any, str]]:

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from sokoni.orders.models import Order
 from sokoni.orders.states import OrderStatus
-from tests.browser.support import World, log_in
+from tests.browser.support import World, log_in, pickup_checkout
 
 pytestmark = pytest.mark.browser
 
@@ -79,25 +79,13 @@ def test_the_buyer_flow_works_without_javascript(
 def test_the_operator_takes_cash_without_javascript(
     no_js: Any, live_server: Any, world: World
 ) -> None:
-    from sokoni.orders.services.checkout import Delivery, checkout_pay, checkout_place
     from sokoni.payments.models import PaymentIntent
     from sokoni.villages.models import ServiceCentre
 
     # given: a buyer chose to pay cash at the Othaya centre
     page = no_js
     centre = ServiceCentre.objects.filter(village=world.villages[0]).get()
-    checkout = checkout_place(
-        buyer=world.buyer,
-        items=[(world.products[3].pk, 1)],
-        currency="KES",
-        delivery=Delivery(
-            method="pickup",
-            recipient_name="Mama Atieno",
-            recipient_phone="+254722000222",
-            service_centre_id=centre.pk,
-        ),
-    )
-    checkout_pay(checkout=checkout, actor=world.buyer, method="cash", centre_id=centre.pk)
+    checkout = pickup_checkout(world, world.products[3], pay="cash")
     intent = PaymentIntent.objects.get(purpose_id=checkout.pk, method="cash")
     # when: the operator finds it at the cash desk and confirms the cash
     log_in(page, live_server, centre.operator)

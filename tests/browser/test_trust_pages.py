@@ -11,7 +11,7 @@ from django.urls import reverse
 from PIL import Image
 
 from sokoni.orders.models import Order
-from tests.browser.support import World, axe_violations, describe, log_in
+from tests.browser.support import World, axe_violations, describe, log_in, pickup_checkout
 
 pytestmark = pytest.mark.browser
 
@@ -23,26 +23,10 @@ def _png() -> bytes:
 
 
 def _completed(world: World, product: Any) -> Order:
-    from sokoni.orders.services.checkout import Delivery, checkout_pay, checkout_place
     from sokoni.orders.services.lifecycle import order_confirm_receipt, order_ship
-    from sokoni.villages.models import ServiceCentre
 
-    centre = ServiceCentre.objects.filter(village=world.villages[0]).get()
-    checkout = checkout_place(
-        buyer=world.buyer,
-        items=[(product.pk, 1)],
-        currency="KES",
-        delivery=Delivery(
-            method="pickup",
-            recipient_name="Mama Atieno",
-            recipient_phone="+254722000222",
-            service_centre_id=centre.pk,
-        ),
-    )
-    checkout_pay(
-        checkout=checkout, actor=world.buyer, method="card", card_number="4242424242424242"
-    )
-    order = order_ship(order=checkout.orders.get(), actor=product.shop.owner, tracking_ref="T-9")
+    order = pickup_checkout(world, product).orders.get()
+    order = order_ship(order=order, actor=product.shop.owner, tracking_ref="T-9")
     return order_confirm_receipt(order=order, actor=world.buyer)
 
 
