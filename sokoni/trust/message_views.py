@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sokoni.catalog import selectors as catalog
 from sokoni.core.errors import DomainError, NotFound
 from sokoni.core.request_keys import REPLAYED, once
-from sokoni.orders.views.common import user_of
+from sokoni.orders.views.common import user_of, visible
 from sokoni.trust import selectors
 from sokoni.trust.errors import MessageFlood
 from sokoni.trust.messages import (
@@ -90,10 +90,7 @@ def thread_view(request: HttpRequest, thread_id: int) -> HttpResponse:
     """GET shows the thread and marks it read for the reader; POST sends a reply (once per
     request key: a replayed reply from the offline queue is not sent again)."""
     user = user_of(request)
-    try:
-        thread = selectors.thread_get_for_participant(user.pk, thread_id)
-    except NotFound as exc:
-        raise Http404 from exc
+    thread = visible(lambda: selectors.thread_get_for_participant(user.pk, thread_id))
     if request.method != "POST":
         thread = thread_mark_read(user=user, thread_id=thread.pk)
         return _thread_page(request, thread)
@@ -157,10 +154,7 @@ def _start(
 def thread_start_product(request: HttpRequest, product_id: int) -> HttpResponse:
     """Ask the seller about a product; an earlier thread about it is continued instead."""
     user = user_of(request)
-    try:
-        product = catalog.product_get_public(product_id)
-    except NotFound as exc:
-        raise Http404 from exc
+    product = visible(lambda: catalog.product_get_public(product_id))
     if product.shop.owner_id == user.pk:
         raise Http404
     return _start(
@@ -178,10 +172,7 @@ def thread_start_product(request: HttpRequest, product_id: int) -> HttpResponse:
 def thread_start_order(request: HttpRequest, order_id: int) -> HttpResponse:
     """Message the other side of an order (buyer or seller); its thread if there is one."""
     user = user_of(request)
-    try:
-        order = selectors.order_get_for_participant(user.pk, order_id)
-    except NotFound as exc:
-        raise Http404 from exc
+    order = visible(lambda: selectors.order_get_for_participant(user.pk, order_id))
     return _start(
         request,
         {"order": order, "shop": order.shop},
@@ -194,10 +185,7 @@ def thread_start_order(request: HttpRequest, order_id: int) -> HttpResponse:
 @require_POST
 def message_report_view(request: HttpRequest, message_id: int) -> HttpResponse:
     user = user_of(request)
-    try:
-        thread_id = selectors.message_thread_id_for_participant(user.pk, message_id)
-    except NotFound as exc:
-        raise Http404 from exc
+    thread_id = visible(lambda: selectors.message_thread_id_for_participant(user.pk, message_id))
     attempt(
         request,
         lambda: message_report(
@@ -216,10 +204,7 @@ def message_report_view(request: HttpRequest, message_id: int) -> HttpResponse:
 def staff_thread(request: HttpRequest, thread_id: int) -> HttpResponse:
     """A reported or disputed thread, read-only, for staff; the read is logged."""
     user = user_of(request)
-    try:
-        thread = thread_for_staff(staff=user, thread_id=thread_id)
-    except NotFound as exc:
-        raise Http404 from exc
+    thread = visible(lambda: thread_for_staff(staff=user, thread_id=thread_id))
     return render(
         request,
         "trust/messages/staff_thread.html",

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from sokoni.core.errors import DomainError, NotFound
-from sokoni.orders.views.common import user_of
+from sokoni.core.errors import DomainError
+from sokoni.orders.views.common import user_of, visible
 from sokoni.trust import moderation
 from sokoni.trust.services import report_decide
 
@@ -21,10 +21,7 @@ DECISIONS = {"uphold": True, "dismiss": False}
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def queue_view(request: HttpRequest) -> HttpResponse:
-    try:
-        queue = moderation.queue(user_of(request))
-    except NotFound as exc:
-        raise Http404 from exc
+    queue = visible(lambda: moderation.queue(user_of(request)))
     return render(request, "trust/staff/queue.html", {"queue": queue})
 
 
@@ -32,10 +29,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def report_view(request: HttpRequest, report_id: int) -> HttpResponse:
     user = user_of(request)
-    try:
-        evidence = moderation.report_evidence(user, report_id)
-    except NotFound as exc:
-        raise Http404 from exc
+    evidence = visible(lambda: moderation.report_evidence(user, report_id))
     error = ""
     if request.method == "POST":
         decision = request.POST.get("decision", "")

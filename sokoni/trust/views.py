@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sokoni.catalog import selectors as catalog
 from sokoni.core.errors import DomainError, NotFound
-from sokoni.orders.views.common import safe_next, user_of
+from sokoni.orders.views.common import safe_next, user_of, visible
 from sokoni.trust import selectors
 from sokoni.trust.forms import review_photos
 from sokoni.trust.services import report_extortion, review_create, review_edit, review_reply
@@ -39,10 +39,7 @@ def attempt(request: HttpRequest, call: Callable[[], object], done: str) -> None
 
 @require_GET
 def shop_reviews(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        shop = catalog.shop_get_public(slug)
-    except NotFound as exc:
-        raise Http404 from exc
+    shop = visible(lambda: catalog.shop_get_public(slug))
     page = selectors.reviews_for_shop(
         shop.pk,
         rating=request.GET.get("rating"),
@@ -65,10 +62,7 @@ def shop_reviews(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def review_create_view(request: HttpRequest, line_id: int) -> HttpResponse:
     user = user_of(request)
-    try:
-        order_id = selectors.line_order_id_for_buyer(user.pk, line_id)
-    except NotFound as exc:
-        raise Http404 from exc
+    order_id = visible(lambda: selectors.line_order_id_for_buyer(user.pk, line_id))
     attempt(
         request,
         lambda: review_create(
@@ -87,10 +81,7 @@ def review_create_view(request: HttpRequest, line_id: int) -> HttpResponse:
 @require_POST
 def review_edit_view(request: HttpRequest, review_id: int) -> HttpResponse:
     user = user_of(request)
-    try:
-        review = selectors.review_get_for_author(user.pk, review_id)
-    except NotFound as exc:
-        raise Http404 from exc
+    review = visible(lambda: selectors.review_get_for_author(user.pk, review_id))
     attempt(
         request,
         lambda: review_edit(
@@ -109,10 +100,7 @@ def review_edit_view(request: HttpRequest, review_id: int) -> HttpResponse:
 @require_POST
 def review_reply_view(request: HttpRequest, review_id: int) -> HttpResponse:
     user = user_of(request)
-    try:
-        review = selectors.review_get_for_shop_owner(user.pk, review_id)
-    except NotFound as exc:
-        raise Http404 from exc
+    review = visible(lambda: selectors.review_get_for_shop_owner(user.pk, review_id))
     attempt(
         request,
         lambda: review_reply(seller=user, review_id=review.pk, text=request.POST.get("text", "")),
