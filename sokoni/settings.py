@@ -122,7 +122,6 @@ DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -212,8 +211,17 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         # Drawn product cards and small lists: enough for a busy catalogue's hot pages.
         "OPTIONS": {"MAX_ENTRIES": 20_000},
-    }
+    },
+    # Public pages as visitors see them (sokoni.web.page_cache), a few seconds each.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 2_000},
+    },
 }
+# How long a public page drawn for one visitor answers the next ones (0 turns it off): what
+# changes behind it (a price, the last unit sold) shows on it within this many seconds.
+VISITOR_PAGE_SECONDS = env_int("VISITOR_PAGE_SECONDS", 15)
 
 # Background jobs: django-tasks with the database backend (`manage.py db_worker`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -17,3 +17,5 @@ SHIPPING_NETWORK_CACHE_SECONDS = 0
 # Tests reuse ids across flushed databases while the cache lives on: compute ratings afresh
 # (test_rating_cache.py turns it on).
 RATING_CACHE_SECONDS = 0
+# Tests change what pages show and read them again at once.
+VISITOR_PAGE_SECONDS = 0

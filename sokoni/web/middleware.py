@@ -11,13 +11,14 @@ PageCacheMiddleware lets a browser keep a page and ask whether it changed (an ET
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from sokoni.web.page_cache import without_tokens
 
 # The service worker's script must never redirect: browsers refuse a redirected worker.
 _NOT_TRANSLATED = ("/api/", "/admin/", "/static/", "/media/", "/i18n/", "/healthz", "/sw.js")
@@ -56,10 +57,6 @@ class PreferredLanguageMiddleware:
         return response
 
 
-# A form's CSRF token is masked afresh on every response; the secret behind it is not.
-_MASKED_TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+"')
-
-
 class PageCacheMiddleware:
     """Mark HTML pages as kept by the browser only (never by a shared cache) and revalidated on
     every use, with an ETag over what the page shows.
@@ -89,7 +86,7 @@ class PageCacheMiddleware:
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
         if not response.has_header("ETag"):
             digest = hashlib.blake2b(digest_size=16)
-            digest.update(_MASKED_TOKEN.sub(rb"\1", response.content))
+            digest.update(without_tokens(response.content))
             digest.update(str(request.META.get("CSRF_COOKIE", "")).encode())
             response["ETag"] = f'"{digest.hexdigest()}"'
         return response

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from sokoni.core.models import RequestKey
 from sokoni.orders.models import CartItem
+from sokoni.trust.models import Message, Thread
 from sokoni.web.views import pwa
 from tests.browser.support import World, log_in
 
@@ -197,6 +198,47 @@ def test_the_same_queued_request_replayed_twice_adds_once(
     assert statuses == ["opaqueredirect", "opaqueredirect"]
     assert CartItem.objects.get(cart__user=world.buyer, product=product).quantity == 1
     assert RequestKey.objects.filter(user=world.buyer).count() == 1
+
+
+def test_messages_written_offline_are_queued_and_sent_once_when_the_link_returns(
+    page: Any, live_server: Any, world: World
+) -> None:
+    """A question to the seller and a reply in its thread, both written offline."""
+    # given: the buyer has the "ask the seller" page open under the worker
+    log_in(page, live_server, world.buyer)
+    product = world.coffee
+    under_worker(page)
+    page.goto(reverse("trust:thread_start_product", args=[product.pk]))
+    # when: offline, they ask
+    page.context.set_offline(True)
+    page.fill("#body", "Is this season's coffee roasted yet?")
+    page.click("form[data-queue] button[type=submit]")
+    # then: it waits in the queue, nothing is sent
+    page.locator("[data-queued]").wait_for(state="visible")
+    eventually(lambda: queued(page) == 1)
+    assert not Message.objects.filter(thread__buyer=world.buyer).exists()
+    # when: the link returns
+    page.context.set_offline(False)
+    eventually(lambda: queued(page) == 0)
+    # then: one thread with the question, once
+    thread = Thread.objects.get(buyer=world.buyer, product=product)
+    assert list(thread.messages.values_list("body", flat=True)) == [
+        "Is this season's coffee roasted yet?"
+    ]
+    # when: on the thread's page, offline again, they write a reply
+    page.goto(reverse("trust:thread", args=[thread.pk]))
+    page.context.set_offline(True)
+    page.fill("#body", "And can you send it by Friday?")
+    page.click("form[data-queue] button[type=submit]")
+    page.locator("[data-queued]").wait_for(state="visible")
+    eventually(lambda: queued(page) == 1)
+    page.context.set_offline(False)
+    eventually(lambda: queued(page) == 0)
+    # then: the thread has both, each once, in order
+    assert list(thread.messages.order_by("pk").values_list("body", flat=True)) == [
+        "Is this season's coffee roasted yet?",
+        "And can you send it by Friday?",
+    ]
 
 
 def test_a_new_worker_version_deletes_the_old_caches(

@@ -31,6 +31,7 @@ from sokoni.shipping.errors import NoRoute
 from sokoni.shipping.promise import promise_label
 from sokoni.shipping.quotes import Quote
 from sokoni.trust import selectors as trust
+from sokoni.web.page_cache import visitor_page
 
 PER_PAGE: Final = 24
 # Deep offsets are slow and nobody reads page 400 of a category; search narrows instead.
@@ -82,6 +83,7 @@ def _listing(request: HttpRequest, products: QuerySet[Product], sort: str) -> Li
 
 
 @require_GET
+@visitor_page
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         category = selectors.category_get(slug)
@@ -110,6 +112,7 @@ def _sort_choices() -> list[tuple[str, str]]:
 
 
 @require_GET
+@visitor_page
 def shop_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         shop = selectors.shop_get_public(slug)
@@ -182,6 +185,7 @@ def _delivery(request: HttpRequest, product: Product) -> DeliveryOffer:
 
 
 @require_GET
+@visitor_page
 def product_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     try:
         product = selectors.product_get_public(pk)

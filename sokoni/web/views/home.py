@@ -14,9 +14,11 @@ from sokoni.accounts.models import User
 from sokoni.accounts.services import user_set_preferences
 from sokoni.catalog.selectors import category_roots, product_list_public
 from sokoni.villages.selectors import village_list_featured
+from sokoni.web.page_cache import visitor_page
 
 
 @require_GET
+@visitor_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -34,6 +34,7 @@ from sokoni.core.text import clean_query, parse_positive_int
 from sokoni.villages.countries import country_name
 from sokoni.villages.models import Village
 from sokoni.villages.selectors import village_list_public
+from sokoni.web.page_cache import visitor_page
 
 PER_PAGE: Final = 24
 MAX_PAGE: Final = 10_000
@@ -361,6 +362,7 @@ def _currency(request: HttpRequest) -> str:
 
 
 @require_GET
+@visitor_page
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(
         request.GET, categories=_categories(), villages=_villages(), currency=_currency(request)

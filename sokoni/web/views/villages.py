@@ -15,6 +15,7 @@ from sokoni.villages.selectors import (
     village_groups_public,
     village_photos,
 )
+from sokoni.web.page_cache import visitor_page
 
 # Keep the village page within one round trip (<= 14 KB gzipped): a page of products, and
 # the first shops with a link to the rest.
@@ -24,11 +25,13 @@ MAX_PAGE = 500  # bounds the OFFSET a crafted ?page= can ask for
 
 
 @require_GET
+@visitor_page
 def village_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/village_list.html", {"countries": village_groups_public()})
 
 
 @require_GET
+@visitor_page
 def village_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         village = village_get_public(slug=slug, user=request.user)
