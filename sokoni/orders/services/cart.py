@@ -130,8 +130,9 @@ def _save_session_cart(request: HttpRequest, cart: dict[int, int]) -> None:
 
 def session_cart_add(
     request: HttpRequest, *, product_id: Any, quantity: Any, replace: bool = False
-) -> None:
-    """Put a product in the anonymous cart, checked as the account cart checks it."""
+) -> Product:
+    """Put a product in the anonymous cart, checked as the account cart checks it; the
+    product."""
     quantity = _quantity(quantity)
     product = buyable_product(product_id)
     cart = session_cart(request)
@@ -142,6 +143,7 @@ def session_cart_add(
         raise InvalidQuantity(field="product")
     cart[product.pk] = total
     _save_session_cart(request, cart)
+    return product
 
 
 def session_cart_remove(request: HttpRequest, *, product_id: int) -> None:

@@ -167,8 +167,7 @@ def _put(request: HttpRequest, product_id: int, quantity: int, *, replace: bool)
     if user is not None:
         item = cart_add(user=user, product_id=product_id, quantity=quantity, replace=replace)
         return item.product.name
-    session_cart_add(request, product_id=product_id, quantity=quantity, replace=replace)
-    return str(Product.objects.filter(pk=product_id).values_list("name", flat=True).first())
+    return session_cart_add(request, product_id=product_id, quantity=quantity, replace=replace).name
 
 
 def _line_form(request: HttpRequest) -> CartLineForm | None:
