@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1:8000
 # The suite runs on every core (pytest-xdist); `make test PYTEST_ARGS=` runs it in one process.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run serve worker test lint bench messages makemessages install install-dev chromium clean
+.PHONY: run serve serve-prod worker test lint bench messages makemessages install install-dev install-prod chromium clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -20,8 +20,13 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
+$(VENV)/.installed-prod: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[prod]'
+	touch $@
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+install-prod: $(VENV)/.installed-prod
 
 messages: $(VENV)/.installed
 	$(PY) manage.py compile_translations
@@ -46,6 +51,19 @@ worker: $(VENV)/.installed
 
 serve: $(VENV)/.installed
 	$(PY) manage.py runserver --noreload $(HOST)
+
+# Production on one machine (docs/operations.md): gunicorn (sync workers, count from the CPU),
+# the task worker and the sweeps, on PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), DEBUG off,
+# JSON logs. SECRET_KEY and ALLOWED_HOSTS come from the environment; HTTPS=1 behind TLS.
+serve-prod: $(VENV)/.installed-prod messages
+	@test -n "$$DATABASE_URL" || { echo "serve-prod needs DATABASE_URL=postgres://... (PostgreSQL)"; exit 2; }
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "serve-prod runs on PostgreSQL: DATABASE_URL=postgres://..."; exit 2;; esac
+	@test -n "$$SECRET_KEY" || { echo "serve-prod needs SECRET_KEY (e.g. export SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'))"; exit 2; }
+	DEBUG=0 LOG_FORMAT=$${LOG_FORMAT:-json} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} PGOPTIONS="-c lock_timeout=5s" \
+	  $(PY) manage.py migrate --noinput
+	DEBUG=0 $(PY) manage.py collectstatic --noinput -v0
+	DEBUG=0 LOG_FORMAT=$${LOG_FORMAT:-json} LOG_REQUESTS=$${LOG_REQUESTS:-1} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
+	  $(BIN)/honcho -f deploy/Procfile -d . start
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \

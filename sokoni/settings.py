@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sokoni.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -190,7 +192,7 @@ PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "KE")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
@@ -224,7 +226,64 @@ CACHES = {
 VISITOR_PAGE_SECONDS = env_int("VISITOR_PAGE_SECONDS", 15)
 
 # Background jobs: django-tasks with the database backend (`manage.py db_worker`).
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS: dict[str, dict[str, Any]] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Production services (docs/operations.md). With REDIS_URL set, Redis holds the cache, the
+# public pages kept for visitors and a copy of the sessions (written through to the database,
+# which stays their record: a Redis restart logs nobody out), and, unless TASK_QUEUE=db, the
+# task queue (RQ through django-tasks-rq, `manage.py rqworker --with-scheduler`). A Redis that
+# stops answering is logged and read as an empty cache; enqueueing falls back on the sweeps.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+TASK_QUEUE = os.environ.get("TASK_QUEUE", "rq" if REDIS_URL else "db")
+if REDIS_URL:
+    _redis_options = {
+        # A cache that stops answering must not stop the site: log it, carry on without.
+        "IGNORE_EXCEPTIONS": True,
+        "SOCKET_CONNECT_TIMEOUT": 0.5,
+        "SOCKET_TIMEOUT": 0.5,
+    }
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "sokoni",
+            "OPTIONS": _redis_options,
+        },
+        "pages": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "sokoni-pages",
+            "OPTIONS": _redis_options,
+        },
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "sokoni.redis"
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+if TASK_QUEUE == "rq":
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {
+        "default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 300}
+    }
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+
+# Uploaded media: the local folder by default; MEDIA_STORAGE=s3 puts it in any S3-compatible
+# object store (django-storages; `pip install '.[s3]'`), configured by the AWS_* variables.
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "local")
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "default_acl": None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=604800"},
+        },
+    }
+    SERVE_MEDIA = False
 
 # Orders and escrow.
 CHECKOUT_RESERVATION_MINUTES = env_int("CHECKOUT_RESERVATION_MINUTES", 30)
@@ -324,9 +383,30 @@ if not DEBUG and env_bool("HTTPS", default=False):
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs go to standard error: plain lines locally, one JSON object per line with LOG_FORMAT=json
+# (`make serve-prod`), for a log collector. LOG_REQUESTS=1 adds one line per request.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+LOG_REQUESTS = env_bool("LOG_REQUESTS", default=False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "console": (
+            {
+                "()": "pythonjsonlogger.json.JsonFormatter",  # python-json-logger, [prod]
+                "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            }
+            if LOG_FORMAT == "json"
+            else {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+        ),
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "console"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "sokoni.request": {"level": "INFO" if LOG_REQUESTS else "WARNING"},
+        # What the clock's sweeps did, and the task worker's own lines.
+        "sokoni.sweeps": {"level": "INFO"},
+        "rq.worker": {"level": "INFO"},
+    },
 }

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from sokoni.accounts.models import User
 from sokoni.accounts.services import user_set_preferences
 from sokoni.catalog.selectors import category_roots, product_list_public
+from sokoni.core.health import check_health
 from sokoni.villages.selectors import village_list_featured
 from sokoni.web.page_cache import visitor_page
 
@@ -52,8 +57,21 @@ def media(request: HttpRequest, path: str) -> FileResponse:
     return response
 
 
-def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database, the cache and the task queue all answer, else 503 (see
+    sokoni.core.health); each part's state and time, for a load balancer or a person."""
+    parts = check_health()
+    healthy = all(part.ok for part in parts)
+    response = JsonResponse(
+        {
+            "status": "ok" if healthy else "unavailable",
+            "parts": {p.name: {"ok": p.ok, "detail": p.detail, "ms": p.ms} for p in parts},
+        },
+        status=200 if healthy else 503,
+    )
+    patch_cache_control(response, no_store=True)
+    return response
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -61,6 +79,19 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page; a database that cannot be reached (restarting, failing over, locked) is a
+    503 instead, saying to try again soon, in JSON on the API. Django has logged the error."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        message = _(
+            "We cannot reach our records right now. Nothing you sent was lost or half-saved: "
+            "please try again in a minute."
+        )
+        if request.path.startswith("/api/"):
+            response: HttpResponse = JsonResponse({"detail": str(message)}, status=503)
+        else:
+            response = render(request, "503.html", status=503)
+        response["Retry-After"] = "30"
+        return response
     return render(request, "500.html", status=500)
 
 
