@@ -184,7 +184,17 @@ def test_the_request_log_costs_nothing_when_off(caplog):
 
 @pytest.mark.parametrize(
     ("queue", "expected"),
-    [("rq", ("rqworker", ("default",), {"with_scheduler": True})), ("db", ("db_worker", (), {}))],
+    [
+        (
+            "rq",
+            (
+                "rqworker",
+                ("default",),
+                {"with_scheduler": True, "job_class": "django_tasks_rq.backend.Job"},
+            ),
+        ),
+        ("db", ("db_worker", (), {"reload": False, "batch": False})),
+    ],
 )
 def test_the_worker_runs_the_configured_queue(settings, monkeypatch, queue, expected):
     called = []
@@ -198,3 +208,33 @@ def test_the_worker_runs_the_configured_queue(settings, monkeypatch, queue, expe
     assert args == expected[1]
     for key, value in expected[2].items():
         assert kwargs[key] == value
+
+
+def test_a_task_enqueued_on_redis_is_run_by_the_worker(tmp_path):
+    """The real thing: enqueue through django-tasks on RQ, then `run_worker`'s rqworker (burst)
+    runs it; the worker needs django-tasks-rq's job class to run a django-tasks Task."""
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/13"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).flushdb()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "TASK_"))},
+        "DJANGO_SETTINGS_MODULE": "sokoni.settings",
+        "SOKONI_VAR_DIR": str(tmp_path),
+        "SECRET_KEY": "x" * 60,
+        "REDIS_URL": url,
+        "PYTHONPATH": str(ROOT),
+    }
+    done = tmp_path / "done.txt"
+    enqueue = (
+        "import django; django.setup(); "
+        "from sokoni.core.tests.rq_probe import probe; "
+        f"probe.enqueue({str(done)!r}, 'ran on rq')"
+    )
+    subprocess.run([sys.executable, "-c", enqueue], env=env, cwd=ROOT, check=True)  # noqa: S603
+    assert not done.exists()
+    worker = [sys.executable, "manage.py", "run_worker", "--burst"]
+    subprocess.run(worker, env=env, cwd=ROOT, check=True, capture_output=True, timeout=60)  # noqa: S603
+    assert done.read_text() == "ran on rq"

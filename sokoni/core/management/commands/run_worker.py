@@ -7,14 +7,26 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
     help = "Run the task worker of the configured queue (rqworker or db_worker)."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--burst", action="store_true", help="run what is queued now, then stop"
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.TASK_QUEUE == "rq":
-            call_command("rqworker", "default", with_scheduler=True)
+            # django-tasks-rq's Job class runs a django-tasks Task (RQ's own calls a function).
+            call_command(
+                "rqworker",
+                "default",
+                with_scheduler=not options["burst"],
+                burst=options["burst"],
+                job_class="django_tasks_rq.backend.Job",
+            )
         else:
-            call_command("db_worker", reload=False)
+            call_command("db_worker", reload=False, batch=options["burst"])
