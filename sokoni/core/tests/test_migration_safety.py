@@ -13,7 +13,7 @@ from sokoni.core.migration_safety import RELEASED, problems
 @pytest.mark.parametrize(
     "sql",
     [
-        'ALTER TABLE "orders_order" ALTER COLUMN "number" TYPE varchar(40) USING "number"::varchar(40);',
+        'ALTER TABLE "orders_order" ALTER COLUMN "number" TYPE varchar(40);',
         'ALTER TABLE "orders_order" ALTER COLUMN "note" SET NOT NULL;',
         'ALTER TABLE "orders_order" ADD CONSTRAINT "total_positive" CHECK ("total" > 0);',
         'ALTER TABLE "orders_order" ADD CONSTRAINT "one_number" UNIQUE ("number");',
