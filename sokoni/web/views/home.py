@@ -13,12 +13,14 @@ from django.views.i18n import set_language as django_set_language
 from sokoni.accounts.models import User
 from sokoni.accounts.services import user_set_preferences
 from sokoni.catalog.selectors import category_roots, product_list_public
+from sokoni.core.db_router import reads_from_replica
 from sokoni.villages.selectors import village_list_featured
 from sokoni.web.page_cache import visitor_page
 
 
 @require_GET
 @visitor_page
+@reads_from_replica
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
