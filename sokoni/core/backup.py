@@ -75,7 +75,7 @@ class Database:
 
     @classmethod
     def from_url(cls, url: str) -> Database:
-        return cls.from_settings(dj_database_url.parse(url))
+        return cls.from_settings(dict(dj_database_url.parse(url)))
 
     @property
     def name(self) -> str:
