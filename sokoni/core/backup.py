@@ -413,7 +413,22 @@ def _open_archive(path: Path) -> tuple[tarfile.TarFile, dict[str, Any]]:
         raise BackupError(f"{path} has no readable {MANIFEST}: not a Sokoni backup") from error
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         archive.close()
-        raise BackupError(f"{path}: unknown backup format {manifest.get('format')!r}")
+        found = manifest.get("format") if isinstance(manifest, dict) else None
+        raise BackupError(f"{path}: unknown backup format {found!r}")
+    shapes = {
+        "created_at": str,
+        "engine": str,
+        "files": dict,
+        "migrations": dict,
+        "row_counts": dict,
+        "ledger_check": dict,
+        "media": dict,
+    }
+    if wrong := sorted(
+        key for key, kind in shapes.items() if not isinstance(manifest.get(key), kind)
+    ):
+        archive.close()
+        raise BackupError(f"{path}: the manifest lacks or garbles {', '.join(wrong)}")
     return archive, manifest
 
 

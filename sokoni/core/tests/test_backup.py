@@ -309,21 +309,44 @@ def test_a_non_empty_media_folder_is_refused(source, target, media_target):
     assert _file_digests(media_target) == {"photo.webp": hashlib.sha256(b"mine").hexdigest()}
 
 
-def test_a_backup_from_newer_code_is_refused(source, target, media_target, tmp_path):
-    """A backup whose migrations this code does not know is not restored (it would not run)."""
-    # given
-    newer = tmp_path / "newer.tar"
-    with tarfile.open(source.archive) as old, tarfile.open(newer, "w") as new:
+def _with_manifest(archive: Path, copy: Path, change) -> Path:
+    """A copy of ``archive`` whose manifest ``change`` edited (the other members as they were)."""
+    with tarfile.open(archive) as old, tarfile.open(copy, "w") as new:
         for member in old.getmembers():
             data = old.extractfile(member).read()
             if member.name == MANIFEST:
                 manifest = json.loads(data)
-                manifest["migrations"]["orders"].append("9999_from_the_future")
+                change(manifest)
                 data = json.dumps(manifest).encode()
                 member.size = len(data)
             new.addfile(member, io.BytesIO(data))
+    return copy
+
+
+def test_a_backup_from_newer_code_is_refused(source, target, media_target, tmp_path):
+    """A backup whose migrations this code does not know is not restored (it would not run)."""
+    # given
+    newer = _with_manifest(
+        source.archive,
+        tmp_path / "newer.tar",
+        lambda manifest: manifest["migrations"]["orders"].append("9999_from_the_future"),
+    )
     # when
     with pytest.raises(CommandError, match=r"orders\.9999_from_the_future"):
         restore(newer, target, media_target)
     # then
     assert target.counts() == {}
+
+
+def test_a_garbled_manifest_is_refused(source, target, media_target, tmp_path):
+    """A manifest without its list of files cannot vouch for anything: nothing is restored."""
+    # given
+    garbled = _with_manifest(
+        source.archive, tmp_path / "garbled.tar", lambda manifest: manifest.pop("files")
+    )
+    # when
+    with pytest.raises(CommandError, match="the manifest lacks or garbles files"):
+        restore(garbled, target, media_target)
+    # then
+    assert target.counts() == {}
+    assert list(media_target.iterdir()) == []
