@@ -275,6 +275,14 @@ def _safe_member(name: str) -> bool:
 # -- backup ------------------------------------------------------------------------------------
 
 
+def _need(program: str) -> None:
+    if shutil.which(program) is None:
+        raise BackupError(
+            f"{program} is not installed: install the PostgreSQL client tools (postgresql-client) "
+            "of the server's major version or later"
+        )
+
+
 def _dump_postgresql(database: Database, target: Path) -> Snapshot:
     """Dump the database and read its manifest figures in one repeatable-read snapshot."""
     connection = connections[DEFAULT_DB_ALIAS]
@@ -287,6 +295,7 @@ def _dump_postgresql(database: Database, target: Path) -> Snapshot:
         counts = _row_counts(cursor, "postgresql")
         applied = _migrations(cursor) if "django_migrations" in counts else {}
         ledger_ok, ledger_output = _ledger_check_here()
+        _need("pg_dump")
         dump = subprocess.run(  # noqa: S603 (fixed arguments; libpq reads the connection from env)
             ["pg_dump", "--format=custom", f"--snapshot={snapshot}", "--file", str(target)],  # noqa: S607 (found on PATH, like psql)
             env=database.libpq_env(),
@@ -480,6 +489,7 @@ def _load_postgresql(dump: Path, database: Database, *, clean: bool) -> None:
     command = ["pg_restore", "--no-owner", "--exit-on-error", "--single-transaction"]
     if clean:
         command += ["--clean", "--if-exists"]
+    _need("pg_restore")
     result = subprocess.run(  # noqa: S603 (fixed arguments, the database name from settings)
         [*command, "--dbname", database.name, str(dump)],
         env=database.libpq_env(),
