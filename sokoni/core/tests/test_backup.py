@@ -30,16 +30,21 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import override_settings
 
-from sokoni.core.backup import MANIFEST
+from sokoni.catalog.search import product_reindex_all
+from sokoni.core.backup import MANIFEST, Database
 
 pytestmark = pytest.mark.django_db
 
 PRODUCTS = 12
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 
 
 def _is_postgres():
     return connection.vendor == "postgresql"
+
+
+def _pg_url(name: str) -> str:
+    """The URL of database ``name`` on the test database's server."""
+    return Database.from_settings({**connection.settings_dict, "NAME": name}).url
 
 
 @dataclass
@@ -91,6 +96,8 @@ def source(django_db_setup, django_db_blocker, tmp_path_factory):
             yield Source(archive, _source_counts(), out.getvalue().strip(), _file_digests(media))
         finally:
             call_command("flush", "--no-input", verbosity=0)
+            # The search index and vocabulary are tables no model owns: the flush left them.
+            product_reindex_all()
 
 
 @dataclass
@@ -108,7 +115,7 @@ class Target:
         else:
             import psycopg
 
-            db = psycopg.connect(f"{PG_SERVER}/{self.name}", autocommit=True)
+            db = psycopg.connect(_pg_url(self.name), autocommit=True)
             sql = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
         try:
             tables = [row[0] for row in db.execute(sql).fetchall()]
@@ -126,7 +133,7 @@ class Target:
         else:
             import psycopg
 
-            with psycopg.connect(f"{PG_SERVER}/{self.name}", autocommit=True) as db:
+            with psycopg.connect(_pg_url(self.name), autocommit=True) as db:
                 db.execute(sql)
 
     def ledger_check(self) -> str:
@@ -151,12 +158,12 @@ def target(source, tmp_path):
     import psycopg
 
     name = f"sokoni_restore_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+    with psycopg.connect(_pg_url("postgres"), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield Target(f"{PG_SERVER}/{name}", "postgresql", name)
+        yield Target(_pg_url(name), "postgresql", name)
     finally:
-        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+        with psycopg.connect(_pg_url("postgres"), autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
