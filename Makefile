@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1:8000
 # The suite runs on every core (pytest-xdist); `make test PYTEST_ARGS=` runs it in one process.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run serve serve-prod worker test lint bench messages makemessages install install-dev install-prod chromium clean
+.PHONY: run serve serve-prod worker test lint bench backup restore messages makemessages install install-dev install-prod chromium clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -48,6 +48,15 @@ run: $(VENV)/.installed messages
 # payouts), e.g. beside `make serve` or a production server.
 worker: $(VENV)/.installed
 	$(PY) manage.py db_worker --no-reload
+
+# Backups (docs/backups.md): the database and the local media in one archive under var/backups/
+# (BACKUP_DIR); restore one into an empty database: make restore BACKUP=var/backups/<file>.tar
+backup: $(VENV)/.installed
+	$(PY) manage.py backup
+
+restore: $(VENV)/.installed
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/sokoni-backup-<time>.tar [RESTORE_ARGS=--force]"; exit 2; }
+	$(PY) manage.py restore "$(BACKUP)" $(RESTORE_ARGS)
 
 serve: $(VENV)/.installed
 	$(PY) manage.py runserver --noreload $(HOST)

@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "sokoni.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session middleware, so that saving a session counts as a write.
+    "sokoni.core.db_router.ReadYourWrites",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "sokoni.web.middleware.PreferredLanguageMiddleware",
@@ -132,6 +134,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=20000; PRAGMA cache_size=-20000; PRAGMA mmap_size=134217728;"
         ),
     }
+# A streaming replica of the primary (PostgreSQL), optional: public catalogue pages read from it
+# (sokoni.core.db_router) unless REPLICA_READS is off (say while the replica catches up); a
+# visitor's reads stay on the primary this many seconds after a request of theirs wrote.
+if DATABASE_REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("CONN_MAX_AGE", 60)
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["sokoni.core.db_router.ReplicaRouter"]
+REPLICA_READS = env_bool("REPLICA_READS", default=True)
+REPLICA_AFTER_WRITE_SECONDS = env_int("REPLICA_AFTER_WRITE_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -201,6 +214,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Serve uploaded media from Django itself (local use); behind a proxy or object storage, turn off.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=True)
 WHITENOISE_MAX_AGE = 31536000
+
+# Where `manage.py backup` (make backup) writes its archives.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
 
 # Uploaded photos: refuse anything bigger than this, or with more pixels (decompression bombs).
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 8 * 1024 * 1024)

@@ -19,3 +19,8 @@ SHIPPING_NETWORK_CACHE_SECONDS = 0
 RATING_CACHE_SECONDS = 0
 # Tests change what pages show and read them again at once.
 VISITOR_PAGE_SECONDS = 0
+
+# The read replica is the test database itself on a second connection (a test mirror), used
+# only by the tests that turn REPLICA_READS on (sokoni/core/tests/test_db_router.py).
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+REPLICA_READS = False

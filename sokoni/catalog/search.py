@@ -53,7 +53,8 @@ from itertools import islice
 from typing import Any, Final
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from sokoni.catalog.models import Category, Certification, Product
 from sokoni.catalog.selectors import category_descendant_ids, product_cards_by_id
@@ -288,6 +289,12 @@ def _entries(rows: list[Sequence[Any]], paths: dict[int, _CategoryPath]) -> list
 
 def _is_sqlite() -> bool:
     return connection.vendor == "sqlite"
+
+
+def _reader() -> BaseDatabaseWrapper:
+    """The connection a search reads from: the replica inside a read-only scope
+    (``core.db_router``), else the primary. Writes to the index always use ``connection``."""
+    return connections[router.db_for_read(Product)]
 
 
 def _batched(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
@@ -753,7 +760,7 @@ class _Plan:
             self.dense = True
             return cap
         sql, params = self._select("1", None, sorted_=False)
-        with connection.cursor() as cursor:
+        with _reader().cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) capped", [*params, cap])  # noqa: S608
             total = int(cursor.fetchone()[0])
         self.dense = total >= cap
@@ -772,7 +779,7 @@ class _Plan:
         if self.filters.facets() or self.filters.columns().where:
             return False
         term = self.terms[0].text
-        with connection.cursor() as cursor:
+        with _reader().cursor() as cursor:
             cursor.execute(
                 f"SELECT 1 FROM {TERM_TABLE} WHERE term >= %s AND term < %s AND df >= %s LIMIT 1",  # noqa: S608
                 [term, term + "\U0010ffff", cap],
@@ -790,7 +797,7 @@ class _Plan:
 
     @staticmethod
     def _fetch(sql: str, params: list[Any], limit: int) -> list[int]:
-        with connection.cursor() as cursor:
+        with _reader().cursor() as cursor:
             cursor.execute(f"{sql} LIMIT %s", [*params, limit])
             return [row[0] for row in cursor.fetchall()]
 
@@ -820,8 +827,9 @@ def _index_scans(needed: bool) -> Iterator[None]:
     # The setting lasts until the transaction ends; a failure rolls it back with the savepoint.
     # Inside a caller's transaction, success turns it back on for whatever else that does; on
     # its own, the commit ends it (one round trip fewer).
-    nested = connection.in_atomic_block
-    with transaction.atomic(), connection.cursor() as cursor:
+    reader = _reader()
+    nested = reader.in_atomic_block
+    with transaction.atomic(using=reader.alias), reader.cursor() as cursor:
         cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
         yield
         if nested:
@@ -954,7 +962,7 @@ def _run(
 
 def _starts_a_word(term: str) -> bool:
     """Whether some vocabulary word starts with this term (range scan on the unique index)."""
-    with connection.cursor() as cursor:
+    with _reader().cursor() as cursor:
         cursor.execute(
             f"SELECT 1 FROM {TERM_TABLE} WHERE term >= %s AND term < %s LIMIT 1",  # noqa: S608
             [term, term + "\U0010ffff"],
@@ -969,7 +977,7 @@ def _trigrams(word: str) -> list[str]:
 
 def _candidates(term: str, limit: int = 40) -> list[tuple[str, int]]:
     """Vocabulary words sharing the most trigrams with a term, with their frequencies."""
-    with connection.cursor() as cursor:
+    with _reader().cursor() as cursor:
         if _is_sqlite():
             expression = " OR ".join(_fts_phrase(t) for t in _trigrams(term))
             cursor.execute(

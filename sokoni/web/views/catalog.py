@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 from sokoni.catalog import selectors
 from sokoni.catalog.delivery import shop_quote
 from sokoni.catalog.models import Product, ProductImage
+from sokoni.core.db_router import reads_from_replica
 from sokoni.core.errors import NotFound
 from sokoni.core.images import photo_srcset, photo_url
 from sokoni.core.text import parse_positive_int
@@ -84,6 +85,7 @@ def _listing(request: HttpRequest, products: QuerySet[Product], sort: str) -> Li
 
 @require_GET
 @visitor_page
+@reads_from_replica
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         category = selectors.category_get(slug)
@@ -113,6 +115,7 @@ def _sort_choices() -> list[tuple[str, str]]:
 
 @require_GET
 @visitor_page
+@reads_from_replica
 def shop_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         shop = selectors.shop_get_public(slug)
@@ -186,6 +189,7 @@ def _delivery(request: HttpRequest, product: Product) -> DeliveryOffer:
 
 @require_GET
 @visitor_page
+@reads_from_replica
 def product_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     try:
         product = selectors.product_get_public(pk)

@@ -17,6 +17,7 @@ from django.views.i18n import set_language as django_set_language
 from sokoni.accounts.models import User
 from sokoni.accounts.services import user_set_preferences
 from sokoni.catalog.selectors import category_roots, product_list_public
+from sokoni.core.db_router import reads_from_replica
 from sokoni.core.health import check_health
 from sokoni.villages.selectors import village_list_featured
 from sokoni.web.page_cache import visitor_page
@@ -24,6 +25,7 @@ from sokoni.web.page_cache import visitor_page
 
 @require_GET
 @visitor_page
+@reads_from_replica
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,

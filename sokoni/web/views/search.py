@@ -28,6 +28,7 @@ from sokoni.accounts.models import User
 from sokoni.catalog.models import Category
 from sokoni.catalog.search import MAX_QUERY_LENGTH, VERIFIED_ANY, SearchResult, product_search
 from sokoni.catalog.states import CertificationKind
+from sokoni.core.db_router import reads_from_replica
 from sokoni.core.errors import DomainError
 from sokoni.core.money import Money
 from sokoni.core.text import clean_query, parse_positive_int
@@ -363,6 +364,7 @@ def _currency(request: HttpRequest) -> str:
 
 @require_GET
 @visitor_page
+@reads_from_replica
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(
         request.GET, categories=_categories(), villages=_villages(), currency=_currency(request)

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from sokoni.catalog.selectors import product_list_public, shop_list_public
+from sokoni.core.db_router import reads_from_replica
 from sokoni.core.errors import NotFound
 from sokoni.core.text import parse_positive_int
 from sokoni.villages.selectors import (
@@ -26,12 +27,14 @@ MAX_PAGE = 500  # bounds the OFFSET a crafted ?page= can ask for
 
 @require_GET
 @visitor_page
+@reads_from_replica
 def village_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/village_list.html", {"countries": village_groups_public()})
 
 
 @require_GET
 @visitor_page
+@reads_from_replica
 def village_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         village = village_get_public(slug=slug, user=request.user)
