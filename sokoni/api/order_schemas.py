@@ -142,6 +142,7 @@ class FxOut(Schema):
 
 
 class OrderLineOut(Schema):
+    id: int = Field(description="The order line's id (send it as line_id to POST /reviews).")
     product_id: int
     name: str
     unit: str

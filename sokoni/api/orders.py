@@ -98,10 +98,14 @@ OPS: Final = "sokoni_api_orders_"
 
 def _order_links(order_id: str) -> dict[str, dict[str, Any]]:
     """Links from an answer holding an order's id (the expression) to the order's endpoints."""
-    return {
+    found = {
         action: link(f"{OPS}orders_{action}", order_id=order_id)
         for action in ("get", "cancel", "ship", "confirm_receipt", "extend", "dispute")
     }
+    # The review of the order's first line (the expression's order, then its lines).
+    line_id = order_id.removesuffix("/id") + "/lines/0/id"
+    found["review"] = link("sokoni_api_reviews_reviews_create", body={"line_id": line_id})
+    return found
 
 
 class IdempotencyKeyInvalid(DomainError):
@@ -209,6 +213,7 @@ def _order(order: Order, user: User) -> dict[str, Any]:
         "shop": {"id": order.shop.pk, "name": order.shop.name, "slug": order.shop.slug},
         "lines": [
             {
+                "id": line.pk,
                 "product_id": line.product_id,
                 "name": line.name,
                 "unit": line.unit,
