@@ -13,6 +13,10 @@ import pytest
 
 from sokoni.accounts.services import api_token_issue
 from sokoni.accounts.tests.factories import PASSWORD, UserFactory
+from sokoni.catalog.tests.factories import ProductFactory
+from sokoni.orders.models import CartItem
+from sokoni.payments.models import Payout
+from sokoni.trust.models import Review
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +102,8 @@ def test_every_operation_declares_the_errors_it_can_answer(document):
 def test_malformed_requests_answer_the_declared_422(
     client, document, bearer, method, url, body, template
 ):
+    """Each answer is ninja's list of problems, as the 422 the document declares, and nothing
+    is written."""
     # when
     if body is None:
         response = getattr(client, method)(url, **bearer)
@@ -112,6 +118,7 @@ def test_malformed_requests_answer_the_declared_422(
     assert isinstance(problems["detail"], list)
     template = template or "/api/v1/orders/{order_id}/dispute"
     jsonschema_rs.validate(declared(document, template, method, 422), problems)
+    assert (CartItem.objects.count(), Review.objects.count(), Payout.objects.count()) == (0, 0, 0)
 
 
 def test_a_domain_refusal_answers_the_declared_422(client, document, bearer):
@@ -137,6 +144,7 @@ def test_a_domain_refusal_answers_the_declared_422(client, document, bearer):
     ],
 )
 def test_a_body_that_is_not_json_is_the_declared_400(client, document, bearer, method, path):
+    """A body that is not JSON is a 400 with a string detail, declared on the operation."""
     # when (the fuzzer's body: one control character)
     url = path.replace("{review_id}", "1")
     response = getattr(client, method)(url, data="\x14", content_type="application/json", **bearer)
@@ -148,6 +156,7 @@ def test_a_body_that_is_not_json_is_the_declared_400(client, document, bearer, m
 
 def test_links_lead_to_operations_and_parameters_that_exist(document):
     """Every OpenAPI link names a real operation and parameters that operation takes."""
+    # given
     by_id = {op["operationId"]: op for _method, _path, op in operations(document)}
     count = 0
     for method, path, operation in operations(document):
@@ -167,8 +176,7 @@ def test_links_lead_to_operations_and_parameters_that_exist(document):
 
 def test_a_link_followed_by_hand_reaches_the_resource(client, document, bearer):
     """POST /cart/items links its answer's id to DELETE /cart/items/{item_id}."""
-    from sokoni.catalog.tests.factories import ProductFactory
-
+    # given
     product = ProductFactory(stock=5)
     link = document["paths"]["/api/v1/cart/items"]["post"]["responses"]["201"]["links"]["remove"]
     added = client.post(
