@@ -70,23 +70,27 @@ class ReviewPageQuery(Schema):
 
 class ReviewIn(Schema):
     line_id: int = Field(ge=1, le=MAX_ID, description="The order line reviewed.")
-    rating: int = Field(description="1 to 5 stars.")
-    text: str = Field(max_length=MAX_TEXT * 2)
+    rating: int = Field(description="1 to 5 stars.", examples=[5])
+    text: str = Field(max_length=MAX_TEXT * 2, examples=["Good honey, well packed."])
 
 
 class ReviewEditIn(Schema):
-    rating: int
-    text: str = Field(max_length=MAX_TEXT * 2)
+    rating: int = Field(description="1 to 5 stars.", examples=[4])
+    text: str = Field(max_length=MAX_TEXT * 2, examples=["Good honey; the jar leaked a little."])
 
 
 class ReplyIn(Schema):
-    text: str = Field(max_length=MAX_TEXT * 2)
+    text: str = Field(max_length=MAX_TEXT * 2, examples=["Thank you! We now wrap every jar."])
 
 
 class ReportIn(Schema):
     order_id: int | None = Field(None, ge=1, le=MAX_ID)
     review_id: int | None = Field(None, ge=1, le=MAX_ID)
-    details: str = Field(max_length=MAX_TEXT * 2, description="What the buyer asked for.")
+    details: str = Field(
+        max_length=MAX_TEXT * 2,
+        description="What the buyer asked for.",
+        examples=["Asked for a refund in cash for five stars."],
+    )
 
 
 class ReportOut(Schema):
