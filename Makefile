@@ -67,7 +67,7 @@ bench: $(VENV)/.installed-dev
 
 # schemathesis against a server started on a throwaway database (var/fuzz/), as the demo buyer
 # and the demo seller; FUZZ_EXAMPLES cases per operation (docs/api.md, "Fuzzing").
-FUZZ_EXAMPLES ?= 25
+FUZZ_EXAMPLES ?= 20
 fuzz: $(VENV)/.installed-dev
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) bench/fuzz.py $(FUZZ_ARGS)
 
