@@ -28,10 +28,12 @@ class ValidationErrorOut(Schema):
     detail: list[FieldErrorOut] = Field(description="One entry per malformed field.")
 
 
-# Answers of an operation other than its success, by status. A 422 is either a domain refusal
-# (``ErrorOut``) or a request whose fields do not fit the schema (ninja's list of problems).
-# 400 is a body that is not JSON or an unknown filter, 401 a missing or bad token.
 def errors(*statuses: int) -> dict[int, Any]:
+    """An operation's answers other than its success, by status, for ``response=``.
+
+    A 422 is either a domain refusal (``ErrorOut``) or a request whose fields do not fit the
+    schema (ninja's list of problems); every other error is ``ErrorOut``.
+    """
     return {
         status: ErrorOut | ValidationErrorOut if status == 422 else ErrorOut for status in statuses
     }
