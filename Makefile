@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1:8000
 # The suite runs on every core (pytest-xdist); `make test PYTEST_ARGS=` runs it in one process.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run serve serve-prod worker test lint bench backup restore messages makemessages install install-dev install-prod chromium clean
+.PHONY: run serve serve-prod worker test lint bench backup restore fuzz messages makemessages install install-dev install-prod chromium clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -91,6 +91,12 @@ lint: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# schemathesis against a server started on a throwaway database (var/fuzz/), as the demo buyer
+# and the demo seller; FUZZ_EXAMPLES cases per operation (docs/api.md, "Fuzzing").
+FUZZ_EXAMPLES ?= 20
+fuzz: $(VENV)/.installed-dev
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) bench/fuzz.py $(FUZZ_ARGS)
 
 clean:
 	rm -rf $(VENV) var

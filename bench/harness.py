@@ -40,12 +40,18 @@ def free_port() -> int:
 
 
 def start_server(
-    env: dict[str, str], port: int, workers: int, logfile: Path, *, access_log: bool = False
+    env: dict[str, str],
+    port: int,
+    workers: int,
+    logfile: Path,
+    *,
+    access_log: bool = False,
+    extra: tuple[str, ...] = (),
 ) -> subprocess.Popen:
     """gunicorn with sync workers on the loopback, in a process group of its own; with
     ``access_log``, each request's method, path, status and server time (microseconds from the
     worker reading the request to the end of the answer, without the wait for a free worker)
-    go to ``<logfile>.access``."""
+    go to ``<logfile>.access``; ``extra`` are more gunicorn options."""
     cmd = [
         GUNICORN,
         "sokoni.wsgi",
@@ -59,6 +65,7 @@ def start_server(
         "120",
         "--log-level",
         "warning",
+        *extra,
     ]
     if access_log:
         cmd += [

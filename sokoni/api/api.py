@@ -33,7 +33,6 @@ from sokoni.api.orders import router as orders_router
 from sokoni.api.reviews import public as reviews_public
 from sokoni.api.reviews import router as reviews_router
 from sokoni.api.schemas import (
-    ErrorOut,
     MeOut,
     ProductDetailOut,
     ProductPageOut,
@@ -41,6 +40,9 @@ from sokoni.api.schemas import (
     TokenOut,
     VillageOut,
     VillagePageOut,
+    errors,
+    link,
+    links,
 )
 from sokoni.api.shipping import router as shipping_router
 from sokoni.catalog.models import Category, Product
@@ -81,7 +83,6 @@ VILLAGES_PER_PAGE: Final = 50
 MAX_PAGE: Final = 10_000
 MAX_ID: Final = 2**63 - 1
 SLUG: Final = r"^[-a-zA-Z0-9_]+$"
-ERRORS: Final = {400: ErrorOut, 404: ErrorOut}
 
 # Dotted domain error codes (and their families) to HTTP statuses; anything else is a 400.
 STATUS_BY_CODE: Final[dict[str, int]] = {
@@ -193,7 +194,14 @@ def _product(product: Product) -> dict[str, Any]:
 # -- villages -----------------------------------------------------------------------------------
 
 
-@api.get("/villages", response=VillagePageOut, tags=["villages"])
+@api.get(
+    "/villages",
+    response={200: VillagePageOut, **errors(422)},
+    openapi_extra=links(
+        200, village=link("sokoni_api_api_villages_get", slug="$response.body#/items/0/slug")
+    ),
+    tags=["villages"],
+)
 def villages_list(request: HttpRequest, page: int = Query(1, ge=1, le=MAX_PAGE)) -> dict[str, Any]:
     """Approved villages by country, region and name."""
     villages = village_list_public().order_by("country", "region", "name", "pk")
@@ -208,7 +216,7 @@ def villages_list(request: HttpRequest, page: int = Query(1, ge=1, le=MAX_PAGE))
     }
 
 
-@api.get("/villages/{slug}", response={200: VillageOut, 404: ErrorOut}, tags=["villages"])
+@api.get("/villages/{slug}", response={200: VillageOut, **errors(404, 422)}, tags=["villages"])
 def villages_get(
     request: HttpRequest, slug: str = Path(..., max_length=140, pattern=SLUG)
 ) -> dict[str, Any]:
@@ -222,7 +230,20 @@ def villages_get(
 # -- products -----------------------------------------------------------------------------------
 
 
-@api.get("/products", response={200: ProductPageOut, 400: ErrorOut}, tags=["products"])
+@api.get(
+    "/products",
+    response={200: ProductPageOut, **errors(400, 422)},
+    openapi_extra=links(
+        200,
+        product=link("sokoni_api_api_products_get", product_id="$response.body#/items/0/id"),
+        reviews=link("sokoni_api_reviews_product_reviews", product_id="$response.body#/items/0/id"),
+        add_to_cart=link(
+            "sokoni_api_orders_cart_items_add",
+            body={"product_id": "$response.body#/items/0/id", "quantity": 1},
+        ),
+    ),
+    tags=["products"],
+)
 def products_list(
     request: HttpRequest,
     q: str = Query("", max_length=10_000, description="Words to search for."),
@@ -254,7 +275,17 @@ def products_list(
 
 
 @api.get(
-    "/products/{product_id}", response={200: ProductDetailOut, 404: ErrorOut}, tags=["products"]
+    "/products/{product_id}",
+    response={200: ProductDetailOut, **errors(404, 422)},
+    openapi_extra=links(
+        200,
+        shop_reviews=link("sokoni_api_reviews_shop_reviews", slug="$response.body#/shop/slug"),
+        add_to_cart=link(
+            "sokoni_api_orders_cart_items_add",
+            body={"product_id": "$response.body#/id", "quantity": 1},
+        ),
+    ),
+    tags=["products"],
 )
 def products_get(
     request: HttpRequest, product_id: int = Path(..., ge=1, le=MAX_ID)
@@ -277,7 +308,7 @@ def products_get(
 
 @api.post(
     "/auth/token",
-    response={200: TokenOut, 401: ErrorOut, 429: ErrorOut},
+    response={200: TokenOut, **errors(400, 401, 422, 429)},
     throttle=[AnonRateThrottle("20/m")],
     tags=["accounts"],
 )
@@ -289,7 +320,7 @@ def auth_token(request: HttpRequest, payload: TokenCreateIn) -> dict[str, Any]:
     return {"token": raw, "token_type": "bearer", "expires_at": token.expires_at}
 
 
-@api.get("/me", response={200: MeOut, 401: ErrorOut}, auth=bearer, tags=["accounts"])
+@api.get("/me", response={200: MeOut, **errors(401)}, auth=bearer, tags=["accounts"])
 def me(request: HttpRequest) -> dict[str, Any]:
     """The account the bearer token belongs to."""
     user: User = request.auth  # type: ignore[attr-defined]

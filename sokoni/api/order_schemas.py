@@ -54,8 +54,8 @@ def _lines(value: str) -> str:
 
 
 class CartItemAddIn(Schema):
-    product_id: Id
-    quantity: Quantity
+    product_id: Id = Field(examples=[1])
+    quantity: Quantity = Field(examples=[2])
     replace: StrictBool = Field(
         False, description="Set the line to this quantity instead of adding to it."
     )
@@ -86,13 +86,18 @@ class CartOut(Schema):
 
 
 class CheckoutItemIn(Schema):
-    product_id: Id
-    quantity: Quantity
+    product_id: Id = Field(examples=[1])
+    quantity: Quantity = Field(examples=[1])
 
 
 class DeliveryIn(Schema):
-    method: Literal["address", "pickup"]
-    address: str = Field("", max_length=500, description="Required for delivery to an address.")
+    method: Literal["address", "pickup"] = Field(examples=["address"])
+    address: str = Field(
+        "",
+        max_length=500,
+        description="Required for delivery to an address.",
+        examples=["Kimathi Street 12, Nyeri"],
+    )
     service_centre_id: Id | None = Field(None, description="Required for pickup.")
     town_id: Id | None = Field(
         None,
@@ -103,17 +108,24 @@ class DeliveryIn(Schema):
         max_length=2,
         description="Delivery to an address abroad, in a country with no town listed.",
     )
-    recipient_name: str = Field(max_length=120)
-    recipient_phone: str = Field(max_length=32, description="Any usual form; stored in E.164.")
+    recipient_name: str = Field(max_length=120, examples=["Amina Wanjiru"])
+    recipient_phone: str = Field(
+        max_length=32, description="Any usual form; stored in E.164.", examples=["0712 000 010"]
+    )
 
     _check_address = field_validator("address")(_lines)
     _check_name = field_validator("recipient_name", "recipient_phone")(_text)
 
 
 class CheckoutPayIn(Schema):
-    method: Literal["mobile_money", "card", "cash"]
+    method: Literal["mobile_money", "card", "cash"] = Field(examples=["card"])
     phone: str | None = Field(None, max_length=32, description="Mobile money: the payer's phone.")
-    card_number: str | None = Field(None, max_length=30, description="Card: the card number.")
+    card_number: str | None = Field(
+        None,
+        max_length=30,
+        description="Card: the card number.",
+        examples=["4242 4242 4242 4242"],
+    )
     service_centre_id: Id | None = Field(
         None, description="Cash: where to pay (default: the pickup centre)."
     )
@@ -128,7 +140,7 @@ class CheckoutCreateIn(Schema):
         max_length=MAX_LINES,
         description="What to buy; leave out to buy what is in the cart.",
     )
-    currency: CurrencyCode = Field(description="The currency to pay in.")
+    currency: CurrencyCode = Field(description="The currency to pay in.", examples=["KES"])
     delivery: DeliveryIn
     payment: CheckoutPayIn | None = Field(
         None, description="How to pay; leave out to pay later with POST /checkout/{id}/pay."
@@ -142,6 +154,7 @@ class FxOut(Schema):
 
 
 class OrderLineOut(Schema):
+    id: int = Field(description="The order line's id (send it as line_id to POST /reviews).")
     product_id: int
     name: str
     unit: str
@@ -246,18 +259,20 @@ class OrderCancelIn(Schema):
 
 
 class OrderShipIn(Schema):
-    tracking_ref: str = Field(max_length=200, description="Up to 80 characters once trimmed.")
+    tracking_ref: str = Field(
+        max_length=200, description="Up to 80 characters once trimmed.", examples=["KE-4471-2231"]
+    )
 
     _check_ref = field_validator("tracking_ref")(_text)
 
 
 class OrderExtendIn(Schema):
-    days: StrictInt = Field(description="3, 5, 7 or 10.")
+    days: StrictInt = Field(description="3, 5, 7 or 10.", examples=[5])
 
 
 class OrderDisputeIn(Schema):
     reason: Literal["not_received", "not_as_described", "damaged", "other"]
-    details: str = Field(max_length=2000)
+    details: str = Field(max_length=2000, examples=["The parcel never came."])
 
     _check_details = field_validator("details")(_lines)
 
@@ -289,8 +304,12 @@ class WalletOut(Schema):
 
 
 class PayoutRequestIn(Schema):
-    amount_minor: StrictInt = Field(ge=1, le=10**15)
-    currency: CurrencyCode
-    phone: str = Field(max_length=32, description="The mobile-money number to send it to.")
+    amount_minor: StrictInt = Field(ge=1, le=10**15, examples=[10_000])
+    currency: CurrencyCode = Field(examples=["KES"])
+    phone: str = Field(
+        max_length=32,
+        description="The mobile-money number to send it to.",
+        examples=["+254712000099"],
+    )
 
     _check_phone = field_validator("phone")(_text)

@@ -41,7 +41,7 @@ from sokoni.api.order_schemas import (
     PayoutRequestIn,
     WalletOut,
 )
-from sokoni.api.schemas import ErrorOut
+from sokoni.api.schemas import errors, link, links
 from sokoni.core.errors import DomainError, InvalidInput, NotFound
 from sokoni.core.money import Money, format_money, is_known_currency
 from sokoni.orders.errors import UnknownProduct
@@ -89,7 +89,23 @@ _CARD = re.compile(r"^[0-9 -]+$")
 
 OPTIONAL_BODY: Final = Body(None)
 STATUS_FILTER: Final = Query(None, description="Only orders in this status.")
-ERRORS: Final = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS: Final = errors(400, 401, 404, 409, 422)
+
+
+# OpenAPI links (ninja's operation ids are the module's path and the function's name).
+OPS: Final = "sokoni_api_orders_"
+
+
+def _order_links(order_id: str) -> dict[str, dict[str, Any]]:
+    """Links from an answer holding an order's id (the expression) to the order's endpoints."""
+    found = {
+        action: link(f"{OPS}orders_{action}", order_id=order_id)
+        for action in ("get", "cancel", "ship", "confirm_receipt", "extend", "dispute")
+    }
+    # The review of the order's first line (the expression's order, then its lines).
+    line_id = order_id.removesuffix("/id") + "/lines/0/id"
+    found["review"] = link("sokoni_api_reviews_reviews_create", body={"line_id": line_id})
+    return found
 
 
 class IdempotencyKeyInvalid(DomainError):
@@ -197,6 +213,7 @@ def _order(order: Order, user: User) -> dict[str, Any]:
         "shop": {"id": order.shop.pk, "name": order.shop.name, "slug": order.shop.slug},
         "lines": [
             {
+                "id": line.pk,
                 "product_id": line.product_id,
                 "name": line.name,
                 "unit": line.unit,
@@ -415,7 +432,7 @@ def _cart_item(item: CartItem) -> dict[str, Any]:
     }
 
 
-@router.get("/cart/items", response={200: CartOut, 401: ErrorOut}, tags=["cart"])
+@router.get("/cart/items", response={200: CartOut, **errors(401)}, tags=["cart"])
 def cart_list(request: HttpRequest) -> dict[str, Any]:
     """The lines of the caller's cart, with their totals per currency."""
     items = list(cart_items(_user(request)))
@@ -429,7 +446,12 @@ def cart_list(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.post("/cart/items", response={201: CartItemOut, **ERRORS}, tags=["cart"])
+@router.post(
+    "/cart/items",
+    response={201: CartItemOut, **ERRORS},
+    openapi_extra=links(201, remove=link(f"{OPS}cart_items_remove", item_id="$response.body#/id")),
+    tags=["cart"],
+)
 def cart_items_add(request: HttpRequest, payload: CartItemAddIn) -> Status[dict[str, Any]]:
     """Add a product to the cart (or set its quantity with ``replace``); no stock is reserved."""
     user = _user(request)
@@ -457,6 +479,14 @@ def cart_items_remove(
 @router.post(
     "/checkout",
     response={200: CheckoutOut, 201: CheckoutOut, **ERRORS},
+    openapi_extra=links(
+        200,
+        201,
+        checkout=link(f"{OPS}checkout_get", checkout_id="$response.body#/checkout_id"),
+        pay=link(f"{OPS}checkout_pay_again", checkout_id="$response.body#/checkout_id"),
+        order=link(f"{OPS}orders_get", order_id="$response.body#/orders/0/id"),
+        cancel=link(f"{OPS}orders_cancel", order_id="$response.body#/orders/0/id"),
+    ),
     by_alias=True,
     tags=["checkout"],
 )
@@ -512,7 +542,10 @@ def checkout_create(
 
 @router.get(
     "/checkout/{checkout_id}",
-    response={200: CheckoutOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: CheckoutOut, **errors(401, 404, 422)},
+    openapi_extra=links(
+        200, pay=link(f"{OPS}checkout_pay_again", checkout_id="$response.body#/checkout_id")
+    ),
     by_alias=True,
     tags=["checkout"],
 )
@@ -526,7 +559,7 @@ def checkout_get(
 
 @router.post(
     "/checkout/{checkout_id}/pay",
-    response={200: CheckoutOut, **ERRORS},
+    response={200: CheckoutOut, **ERRORS, **errors(402, 503)},
     by_alias=True,
     tags=["checkout"],
 )
@@ -552,7 +585,13 @@ def _order_for(user: User, order_id: int) -> Order:
         return order_get_for_seller(user, order_id)
 
 
-@router.get("/orders", response={200: OrderPageOut, **ERRORS}, by_alias=True, tags=["orders"])
+@router.get(
+    "/orders",
+    response={200: OrderPageOut, **errors(401, 422)},
+    openapi_extra=links(200, **_order_links("$response.body#/items/0/id")),
+    by_alias=True,
+    tags=["orders"],
+)
 def orders_list(
     request: HttpRequest,
     status: OrderStatus | None = STATUS_FILTER,
@@ -581,7 +620,8 @@ def orders_list(
 
 @router.get(
     "/orders/{order_id}",
-    response={200: OrderOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: OrderOut, **errors(401, 404, 422)},
+    openapi_extra=links(200, **_order_links("$response.body#/id")),
     by_alias=True,
     tags=["orders"],
 )
@@ -673,7 +713,7 @@ def orders_dispute(
 # -- the wallet ---------------------------------------------------------------------------------
 
 
-@router.get("/wallet", response={200: WalletOut, 401: ErrorOut}, tags=["wallet"])
+@router.get("/wallet", response={200: WalletOut, **errors(401)}, tags=["wallet"])
 def wallet_get(request: HttpRequest) -> dict[str, Any]:
     """The caller's wallet: balance per currency, latest movements and payouts."""
     user = _user(request)

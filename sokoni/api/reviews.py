@@ -10,7 +10,7 @@ from typing import Any, Final
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from sokoni.api.schemas import ErrorOut
+from sokoni.api.schemas import errors, link, links
 from sokoni.catalog.selectors import product_get_public, shop_get_public
 from sokoni.core.images import photo_url
 from sokoni.trust import selectors
@@ -20,7 +20,7 @@ from sokoni.trust.services import report_extortion, review_create, review_edit, 
 public = Router()
 router = Router()
 MAX_ID: Final = 2**63 - 1
-ERRORS: Final = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS: Final = errors(400, 401, 404, 409, 422)
 
 
 class RatingOut(Schema):
@@ -70,23 +70,27 @@ class ReviewPageQuery(Schema):
 
 class ReviewIn(Schema):
     line_id: int = Field(ge=1, le=MAX_ID, description="The order line reviewed.")
-    rating: int = Field(description="1 to 5 stars.")
-    text: str = Field(max_length=MAX_TEXT * 2)
+    rating: int = Field(description="1 to 5 stars.", examples=[5])
+    text: str = Field(max_length=MAX_TEXT * 2, examples=["Good honey, well packed."])
 
 
 class ReviewEditIn(Schema):
-    rating: int
-    text: str = Field(max_length=MAX_TEXT * 2)
+    rating: int = Field(description="1 to 5 stars.", examples=[4])
+    text: str = Field(max_length=MAX_TEXT * 2, examples=["Good honey; the jar leaked a little."])
 
 
 class ReplyIn(Schema):
-    text: str = Field(max_length=MAX_TEXT * 2)
+    text: str = Field(max_length=MAX_TEXT * 2, examples=["Thank you! We now wrap every jar."])
 
 
 class ReportIn(Schema):
     order_id: int | None = Field(None, ge=1, le=MAX_ID)
     review_id: int | None = Field(None, ge=1, le=MAX_ID)
-    details: str = Field(max_length=MAX_TEXT * 2, description="What the buyer asked for.")
+    details: str = Field(
+        max_length=MAX_TEXT * 2,
+        description="What the buyer asked for.",
+        examples=["Asked for a refund in cash for five stars."],
+    )
 
 
 class ReportOut(Schema):
@@ -95,6 +99,16 @@ class ReportOut(Schema):
     order_id: int | None
     review_id: int | None
     reported_at: datetime
+
+
+def _review_links(review_id: str) -> dict[str, dict[str, Any]]:
+    """OpenAPI links from an answer holding a review's id (the expression): edit it (its
+    author), reply to it or report its author (the shop's owner)."""
+    return {
+        "edit": link("sokoni_api_reviews_reviews_edit", review_id=review_id),
+        "reply": link("sokoni_api_reviews_reviews_reply", review_id=review_id),
+        "report": link("sokoni_api_reviews_reports_create", body={"review_id": review_id}),
+    }
 
 
 def _review(review: Review) -> dict[str, Any]:
@@ -131,7 +145,10 @@ def _page(rating: selectors.ShownRating, page: selectors.ReviewPage) -> dict[str
 
 
 @public.get(
-    "/products/{product_id}/reviews", response={200: ReviewPageOut, 404: ErrorOut}, tags=["reviews"]
+    "/products/{product_id}/reviews",
+    response={200: ReviewPageOut, **errors(404, 422)},
+    openapi_extra=links(200, **_review_links("$response.body#/items/0/id")),
+    tags=["reviews"],
 )
 def product_reviews(
     request: HttpRequest,
@@ -146,7 +163,12 @@ def product_reviews(
     )
 
 
-@public.get("/shops/{slug}/reviews", response={200: ReviewPageOut, 404: ErrorOut}, tags=["reviews"])
+@public.get(
+    "/shops/{slug}/reviews",
+    response={200: ReviewPageOut, **errors(404, 422)},
+    openapi_extra=links(200, **_review_links("$response.body#/items/0/id")),
+    tags=["reviews"],
+)
 def shop_reviews(
     request: HttpRequest,
     slug: str = Path(..., max_length=200, pattern=r"^[-a-zA-Z0-9_]+$"),
@@ -164,7 +186,12 @@ def _user(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
 
 
-@router.post("/reviews", response={201: ReviewOut, **ERRORS}, tags=["reviews"])
+@router.post(
+    "/reviews",
+    response={201: ReviewOut, **ERRORS},
+    openapi_extra=links(201, **_review_links("$response.body#/id")),
+    tags=["reviews"],
+)
 def reviews_create(request: HttpRequest, payload: ReviewIn) -> Status:
     """The buyer reviews one line of a completed order, once, within the review window."""
     review = review_create(

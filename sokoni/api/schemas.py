@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
 from ninja import Field, Schema
 from pydantic import field_validator
@@ -14,6 +15,28 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 class ErrorOut(Schema):
     detail: str = Field(description="What went wrong, in the reader's language.")
     code: str | None = Field(None, description="A stable dotted code, such as core.not_found.")
+
+
+class FieldErrorOut(Schema):
+    type: str = Field(description="What kind of problem, e.g. int_parsing or missing.")
+    loc: list[str | int] = Field(description='Where: e.g. ["query", "page"].')
+    msg: str
+    ctx: dict[str, Any] | None = None
+
+
+class ValidationErrorOut(Schema):
+    detail: list[FieldErrorOut] = Field(description="One entry per malformed field.")
+
+
+def errors(*statuses: int) -> dict[int, Any]:
+    """An operation's answers other than its success, by status, for ``response=``.
+
+    A 422 is either a domain refusal (``ErrorOut``) or a request whose fields do not fit the
+    schema (ninja's list of problems); every other error is ``ErrorOut``.
+    """
+    return {
+        status: ErrorOut | ValidationErrorOut if status == 422 else ErrorOut for status in statuses
+    }
 
 
 class MoneyOut(Schema):
@@ -127,3 +150,23 @@ class MeOut(Schema):
     name: str
     language: str
     currency: str
+
+
+# -- OpenAPI links: what a client (and schemathesis's stateful phase) can call next ----------------
+
+
+def link(
+    operation_id: str, body: dict[str, Any] | None = None, **parameters: str
+) -> dict[str, Any]:
+    """One link to the operation ``operation_id`` (ninja's default ids, ``sokoni_api_<module>_
+    <function>``), its parameters and body fields taken from the answer by runtime expressions
+    such as ``$response.body#/id``."""
+    found: dict[str, Any] = {"operationId": operation_id, "parameters": parameters}
+    if body is not None:
+        found["requestBody"] = body
+    return found
+
+
+def links(*statuses: int, **targets: dict[str, Any]) -> dict[str, Any]:
+    """``openapi_extra`` declaring ``targets`` (name: ``link(...)``) on answers ``statuses``."""
+    return {"responses": {status: {"links": targets} for status in statuses}}

@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from sokoni.api.orders import _money
-from sokoni.api.schemas import ErrorOut, MoneyOut
+from sokoni.api.schemas import MoneyOut, errors
 from sokoni.catalog.delivery import shop_quote
 from sokoni.catalog.selectors import product_get_public
 from sokoni.core.errors import InvalidInput
@@ -102,7 +102,7 @@ def _destination(query: QuoteQuery) -> Destination:
 
 @router.get(
     "/shipping/quote",
-    response={200: QuoteOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: QuoteOut, **errors(400, 404, 422)},
     by_alias=True,
     tags=["delivery"],
 )

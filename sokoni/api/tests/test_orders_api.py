@@ -312,6 +312,7 @@ def test_a_card_checkout_makes_one_paid_order_per_shop(buyer, market):
     )
     assert first["lines"] == [
         {
+            "id": Order.objects.get(pk=first["id"]).lines.get().pk,
             "product_id": honey.pk,
             "name": "Forest honey",
             "unit": "piece",

@@ -56,6 +56,19 @@ def test_the_buyer_reviews_over_the_api_once(client, tasks):
     assert Review.objects.get().rating == 5
 
 
+def test_the_order_tells_the_buyer_which_line_to_review(client, tasks):
+    """The fuzzer's warning: no answer gave the line_id that POST /reviews needs."""
+    order = completed(tasks)
+    caller = Caller(client, order.buyer)
+    # when: the id is read from the order, as the OpenAPI link from GET /orders/{id} says
+    line_id = caller.get(f"/api/v1/orders/{order.pk}").json()["lines"][0]["id"]
+    response = caller.post("/api/v1/reviews", {"line_id": line_id, "rating": 5, "text": "Fine."})
+    # then
+    assert response.status_code == 201
+    assert line_id == order.lines.get().pk
+    assert Review.objects.get().line_id == line_id
+
+
 @pytest.mark.parametrize(
     ("body", "status"),
     [
