@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import connection
 from django.contrib.sessions.models import Session
 from django.test import Client
@@ -215,7 +216,7 @@ class Unchanged:
 def _client(world: Any, role: str) -> Client:
     client = Client()
     if role != ANONYMOUS:
-        client.force_login(world.users[role])
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
     return client
 
 

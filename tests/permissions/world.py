@@ -22,6 +22,9 @@ class World:
 
     users: dict[str, Any] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
+    # A signed-in session per role (its cookie value), made once: logging in for each test
+    # would cost more than the request.
+    sessions: dict[str, str] = field(default_factory=dict)
     objects: dict[str, Any] = field(default_factory=dict)
     # What no other party may read anywhere: A's names, phone numbers, order numbers, parcel
     # codes and messages.
@@ -40,6 +43,15 @@ def _token(user: Any) -> str:
 
     raw, _token = api_token_issue(phone=user.phone, password=PASSWORD, ip=None)
     return raw
+
+
+def _session(user: Any) -> str:
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 def _village_party(name: str, *, lat: str, lon: str) -> tuple[Any, Any]:
@@ -242,4 +254,5 @@ def build(tasks: Any) -> World:  # noqa: PLR0915 - one scene, read top to bottom
     # -- API tokens ------------------------------------------------------------------------------
     for role, user in w.users.items():
         w.tokens[role] = _token(user)
+        w.sessions[role] = _session(user)
     return w
