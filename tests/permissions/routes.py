@@ -21,7 +21,7 @@ Kinds:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 PUBLIC = "public"
@@ -118,9 +118,7 @@ WEB: dict[str, Route] = {
     "set_language": public(methods=("POST",), status=302),
     "healthz": public(),
     "service_worker": public(),
-    "media": public(
-        lambda w: {"path": "missing.webp"}, status=404, why="files by unguessable key"
-    ),
+    "media": public(lambda w: {"path": "missing.webp"}, status=404, why="files by unguessable key"),
     # accounts
     "accounts:signup": public(),
     "accounts:login": public(),
@@ -166,7 +164,9 @@ WEB: dict[str, Route] = {
     "catalog:seller_home": login("seller_a"),
     "catalog:shop_new": login("buyer_a"),
     "catalog:shop_manage": own("seller_a", _shop),
-    "catalog:shop_edit": own("seller_a", _shop, data=lambda w: {"name": "Taken", "description": "x"}),
+    "catalog:shop_edit": own(
+        "seller_a", _shop, data=lambda w: {"name": "Taken", "description": "x"}
+    ),
     "catalog:product_new": own("seller_a", _shop),
     "catalog:product_edit": own("seller_a", _product),
     "catalog:product_publish": own("seller_a", _product),
@@ -257,7 +257,10 @@ WEB: dict[str, Route] = {
     # messages
     "trust:inbox": login("buyer_a"),
     "trust:thread": own(
-        "buyer_a", _id("thread_id", "thread_a"), allowed=("seller_a",), data=lambda w: {"body": "hi"}
+        "buyer_a",
+        _id("thread_id", "thread_a"),
+        allowed=("seller_a",),
+        data=lambda w: {"body": "hi"},
     ),
     "trust:thread_start_product": login(
         "buyer_a",
@@ -266,7 +269,10 @@ WEB: dict[str, Route] = {
         why="anyone signed in may ask a shop about a listed product (to the thread)",
     ),
     "trust:thread_start_order": own(
-        "buyer_a", _id("order_id", "paid_order_a"), allowed=("seller_a",), data=lambda w: {"body": "hi"}
+        "buyer_a",
+        _id("order_id", "paid_order_a"),
+        allowed=("seller_a",),
+        data=lambda w: {"body": "hi"},
     ),
     "trust:message_report": own(
         "seller_a",
@@ -362,7 +368,9 @@ API: dict[str, Route] = {
         _id("checkout_id", "checkout_a"),
         data=_body(method="card", card_number="4242 4242 4242 4242"),
     ),
-    "GET /orders/{order_id}": own("buyer_a", _id("order_id", "paid_order_a"), allowed=("seller_a",)),
+    "GET /orders/{order_id}": own(
+        "buyer_a", _id("order_id", "paid_order_a"), allowed=("seller_a",)
+    ),
     "POST /orders/{order_id}/cancel": own(
         "buyer_a", _id("order_id", "paid_order_a"), allowed=("seller_a",), data=_body(reason="x")
     ),
@@ -395,3 +403,50 @@ API: dict[str, Route] = {
         why="the object is named in the body",
     ),
 }
+
+
+# -- mixed addresses: party B's own parent object, party A's child ------------------------------
+
+
+@dataclass(frozen=True)
+class Mixed:
+    """A route tried by the B party who owns the parent object named first in the address
+    (their village, their product), with A's object as the child or in the body: the view
+    must look the child up under the parent (or check it separately), not by its id alone."""
+
+    key: str
+    role: str
+    kwargs: Kwargs = _none
+    data: Kwargs = _none
+
+
+def _b_village_a_centre(w: Any) -> dict[str, Any]:
+    return {"slug": w.village_b.slug, "pk": w.centre_a.pk}
+
+
+MIXED: tuple[Mixed, ...] = (
+    Mixed(
+        "villages:photo_remove",
+        "admin_b",
+        lambda w: {"slug": w.village_b.slug, "pk": w.village_photo_a.pk},
+    ),
+    Mixed("villages:centre_edit", "admin_b", _b_village_a_centre),
+    Mixed(
+        "villages:centre_edit",
+        "admin_b",
+        _b_village_a_centre,
+        data=lambda w: {"name": "Renamed", "address": "x", "hours": "x", "is_active": ""},
+    ),
+    Mixed("villages:centre_close", "admin_b", _b_village_a_centre),
+    Mixed(
+        "catalog:photo_delete",
+        "seller_b",
+        lambda w: {"pk": w.product_b.pk, "image_pk": w.image_a.pk},
+    ),
+    # The API names objects in the body: seller B reports a review of shop A.
+    Mixed(
+        "POST /extortion-reports",
+        "seller_b",
+        data=lambda w: {"review_id": w.review_a.pk, "details": "Asked for money."},
+    ),
+)

@@ -16,13 +16,14 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.db import connection
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -30,6 +31,7 @@ from tests.permissions.routes import (
     ADMIN_NAMESPACE,
     API,
     LOGIN,
+    MIXED,
     OWN,
     PUBLIC,
     STAFF,
@@ -81,6 +83,18 @@ def _api_operations() -> Iterator[tuple[str, Any]]:
                     yield f"{method} {prefix}{path}", operation.view_func
 
 
+def _schema_operations() -> set[str]:
+    """("METHOD /path") of every operation the OpenAPI schema publishes."""
+    from sokoni.api.api import api
+
+    schema = api.get_openapi_schema()
+    return {
+        f"{method.upper()} {path.removeprefix(API_PREFIX)}"
+        for path, operations in schema["paths"].items()
+        for method in operations
+    }
+
+
 WEB_VIEWS = {key: view for key, _pattern, view in _web_patterns()}
 # The API's own answers to unknown paths and wrong methods: no object, nothing to protect.
 API_PLUMBING = {"not_found", "method_not_allowed"}
@@ -106,11 +120,8 @@ def test_every_url_pattern_is_classified():
 
 def test_every_api_operation_is_classified():
     """A new API operation must say who may use it before it ships."""
-    missing = sorted(
-        key
-        for key, view in _api_operations()
-        if key not in API and view.__name__ not in API_PLUMBING
-    )
+    routed = {key for key, view in _api_operations() if view.__name__ not in API_PLUMBING}
+    missing = sorted((routed | _schema_operations()) - set(API))
     assert not missing, (
         "These API operations are not classified in tests/permissions/routes.py (API). Add "
         "each as public, login or own (with the object's kwargs and owner); see "
@@ -499,3 +510,58 @@ def test_the_admin_is_for_staff_only(world, key):
         response = _client(world, role).get(url)
         assert _sent_to_log_in(response), f"{role} {url}: {_describe(response)}"
     assert _client(world, "staff").get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "probe", [pytest.param(m, id=f"{m.key}-{m.role}-{i}") for i, m in enumerate(MIXED)]
+)
+def test_a_child_of_partys_is_not_reached_through_ones_own_parent(world, probe):
+    """Village admin B with their village's address and A's centre, seller B with their
+    product's address and A's photo, and so on: refused, nothing changed."""
+    # given
+    before = Unchanged()
+    # when
+    if probe.key in API:
+        route = API[probe.key]
+        response = _api(
+            world, probe.role, probe.key, replace(route, kwargs=probe.kwargs, data=probe.data)
+        )
+        methods = [probe.key]
+        responses = [response]
+    else:
+        url = reverse(probe.key, kwargs=probe.kwargs(world))
+        client = _client(world, probe.role)
+        methods = list(_web_methods(probe.key, WEB[probe.key]))
+        responses = [_web(client, method, url, probe.data(world)) for method in methods]
+    # then
+    for method, response in zip(methods, responses, strict=True):
+        # A GET on a POST-only action answers 405 for the parent's owner: nothing to see.
+        refused = (*REFUSED, 405) if method == "GET" else REFUSED
+        assert response.status_code in refused, f"{probe.role} {method}: {_describe(response)}"
+        assert _leaks(world, response) == []
+    assert before.changes() == {}
+
+
+def _public_gets() -> list[Any]:
+    return [
+        pytest.param(key, id=key)
+        for key, route in WEB.items()
+        if route.kind == PUBLIC and "GET" in _web_methods(key, route) and route.status == 200
+    ]
+
+
+@pytest.mark.parametrize("key", _public_gets())
+def test_a_public_page_read_by_party_a_shows_others_nothing_of_theirs(world, key):
+    """Public pages are kept for a few seconds for visitors (sokoni.web.page_cache): what
+    buyer and seller A read signed in must never be served to a visitor or to party B."""
+    # given: A's parties read the page first (and fill any cache)
+    route = WEB[key]
+    url = reverse(key, kwargs=route.kwargs(world))
+    for role in ("buyer_a", "seller_a"):
+        assert _client(world, role).get(url).status_code == 200
+    # when
+    readers = {role: _client(world, role).get(url) for role in (ANONYMOUS, *ROLES_B)}
+    # then
+    for role, response in readers.items():
+        assert response.status_code == 200, f"{role} {url}: {_describe(response)}"
+        assert _leaks(world, response) == [], f"{role} {url}"

@@ -41,7 +41,7 @@ def _token(user: Any) -> str:
     from sokoni.accounts.services import api_token_issue
     from sokoni.accounts.tests.factories import PASSWORD
 
-    raw, _token = api_token_issue(phone=user.phone, password=PASSWORD, ip=None)
+    raw, _issued = api_token_issue(phone=user.phone, password=PASSWORD, ip=None)
     return raw
 
 
@@ -70,16 +70,11 @@ def _village_party(name: str, *, lat: str, lon: str) -> tuple[Any, Any]:
     return village, village.applicant
 
 
-def build(tasks: Any) -> World:  # noqa: PLR0915 - one scene, read top to bottom
+def build(tasks: Any) -> World:
     """Build both sides' objects; ``tasks`` is the test task queue (payments arrive through it)."""
     from sokoni.accounts.tests.factories import StaffFactory, UserFactory
-    from sokoni.agents.tests.conftest import (
-        FakeSession,
-        make_counter,
-        paid_in_cash,
-    )
+    from sokoni.agents.tests.conftest import assisted_checkout, make_counter, paid_in_cash
     from sokoni.catalog import search
-    from sokoni.catalog.services import certification_claim  # noqa: F401 - keeps the import honest
     from sokoni.catalog.tests.factories import ProductFactory, ProductImageFactory, ShopFactory
     from sokoni.logistics.models import Run
     from sokoni.logistics.runs import runs_plan
@@ -87,15 +82,19 @@ def build(tasks: Any) -> World:  # noqa: PLR0915 - one scene, read top to bottom
     from sokoni.logistics.tests.test_export import export_order
     from sokoni.logistics.tests.test_runs import vehicle
     from sokoni.orders.services.cart import cart_add
-    from sokoni.orders.services.lifecycle import order_delivered, order_dispute_open, order_ship
-    from sokoni.orders.services.lifecycle import order_confirm_receipt
+    from sokoni.orders.services.lifecycle import (
+        order_confirm_receipt,
+        order_delivered,
+        order_dispute_open,
+        order_ship,
+    )
     from sokoni.orders.tests.factories import paid_order, place, shipped_order
     from sokoni.shipping.models import Carrier, Hub
     from sokoni.shipping.states import CarrierKind
     from sokoni.shipping.tests.factories import network_hub
-    from sokoni.trust.messages import thread_start, message_send
-    from sokoni.trust.models import ExtortionReport
+    from sokoni.trust.messages import message_send, thread_start
     from sokoni.trust.services import report_extortion, review_create, review_reply
+    from sokoni.villages.tests.factories import ServiceCentreFactory
 
     w = World()
     staff = StaffFactory(name="Sokoni staff")
@@ -110,12 +109,10 @@ def build(tasks: Any) -> World:  # noqa: PLR0915 - one scene, read top to bottom
     # -- service centres, operators and their villagers ----------------------------------------
     counter_a = make_counter(operator_name="Operator A", phone="0712 345 678")
     counter_b = make_counter(operator_name="Operator B", phone="0722 555 101")
-    from sokoni.villages.models import ServiceCentre
-
-    ServiceCentre.objects.filter(pk=counter_a.centre.pk).update(village=village_a)
-    counter_a.centre.refresh_from_db()
     w.users["operator_a"], w.users["operator_b"] = counter_a.operator, counter_b.operator
-    w.objects.update(centre_a=counter_a.centre, villager_a=counter_a.villager)
+    # The centre village admin A manages (run by an operator of its own).
+    centre_a = ServiceCentreFactory(village=village_a, name="Alpha centre")
+    w.objects.update(centre_a=centre_a, villager_a=counter_a.villager)
 
     # -- sellers, shops and products ---------------------------------------------------------
     seller_a = UserFactory(name="Seller A")
@@ -125,9 +122,11 @@ def build(tasks: Any) -> World:  # noqa: PLR0915 - one scene, read top to bottom
     shop_b = ShopFactory(owner=seller_b, village=village_b, name="Beta Tea", slug="beta-tea")
     product_a = ProductFactory(shop=shop_a, name="Alpha honey 500 g", price_minor=50_000, stock=50)
     image_a = ProductImageFactory(product=product_a)
-    ProductFactory(shop=shop_b, name="Beta tea 250 g", price_minor=30_000, stock=50)
+    product_b = ProductFactory(shop=shop_b, name="Beta tea 250 g", price_minor=30_000, stock=50)
+    ProductImageFactory(product=product_b)
     search.product_reindex([product_a.pk])
     w.objects.update(shop_a=shop_a, product_a=product_a, image_a=image_a)
+    w.objects.update(village_b=village_b, shop_b=shop_b, product_b=product_b)
 
     # -- buyers, carts, checkouts and orders ---------------------------------------------------
     buyer_a = UserFactory(name="Buyer A")
@@ -192,20 +191,15 @@ def build(tasks: Any) -> World:  # noqa: PLR0915 - one scene, read top to bottom
     w.objects["report_a"] = report_extortion(
         seller=seller_a, order_id=pushy.pk, details="Asked for money."
     )
-    assert ExtortionReport.objects.filter(pk=w.objects["report_a"].pk).exists()
 
     # -- operator A's desk: an assisted checkout waiting for cash, a parcel at the centre --------
-    from sokoni.agents.tests.conftest import assisted_checkout
-
-    counter_a_products = counter_a
-    w.objects["agent_checkout_a"] = assisted_checkout(counter_a_products, lines=[(counter_a.tea, 1)])
+    w.objects["agent_checkout_a"] = assisted_checkout(counter_a, lines=[(counter_a.tea, 1)])
     at_centre = paid_in_cash(counter_a).orders.get()
     order_ship(order=at_centre, actor=counter_a.seller, tracking_ref="A-CENTRE")
     with mock.patch("sokoni.logistics.services.secrets.randbelow", return_value=482_913):
         pickup_check_in(order_id=at_centre.pk, operator=counter_a.operator)
     w.objects["centre_order_a"] = at_centre
     paid_in_cash(counter_b)
-    del FakeSession  # the assisted cart lives in the operator's session, not in the database
 
     # -- couriers: hub staff and drivers ---------------------------------------------------------
     hub_a = network_hub("KE")
