@@ -296,10 +296,11 @@ def _own_web_cases() -> list[Any]:
 
 def _own_web_owner_cases() -> list[Any]:
     return [
-        pytest.param(key, method, id=f"{key}-{method}")
+        pytest.param(key, method, role, id=f"{key}-{method}-{role}")
         for key, route in WEB.items()
         if route.kind == OWN
         for method in _web_methods(key, route)
+        for role in (route.owner, *route.allowed)
     ]
 
 
@@ -313,7 +314,7 @@ def _own_api_cases() -> list[Any]:
 
 
 @pytest.mark.parametrize(("key", "role", "method"), _own_web_cases())
-def test_others_cannot_see_or_touch_a_page_of_partys_object(world, key, role, method):
+def test_others_are_refused_the_page_of_an_object_of_party_a(world, key, role, method):
     """Anonymous is sent to log in; any other party gets 403 or 404; nothing changes."""
     # given
     route = WEB[key]
@@ -331,12 +332,13 @@ def test_others_cannot_see_or_touch_a_page_of_partys_object(world, key, role, me
     assert before.changes() == {}
 
 
-@pytest.mark.parametrize(("key", "method"), _own_web_owner_cases())
-def test_the_owner_reaches_their_objects_page(world, key, method):
-    """Positive control: the owner is not refused, so the refusals above mean something."""
+@pytest.mark.parametrize(("key", "method", "role"), _own_web_owner_cases())
+def test_the_owner_reaches_the_page_of_their_object(world, key, method, role):
+    """Positive control: the owner (and whoever else may) is not refused, so the refusals
+    above mean something."""
     # given
     route = WEB[key]
-    client = _client(world, route.owner)
+    client = _client(world, role)
     url = reverse(key, kwargs=route.kwargs(world))
     # when
     response = _web(client, method, url, route.data(world))
@@ -348,7 +350,7 @@ def test_the_owner_reaches_their_objects_page(world, key, method):
 
 
 @pytest.mark.parametrize(("key", "role"), _own_api_cases())
-def test_others_cannot_see_or_touch_partys_object_through_the_api(world, key, role):
+def test_others_are_refused_an_object_of_party_a_through_the_api(world, key, role):
     """Without a token: 401; with another party's token: 403 or 404; nothing changes."""
     # given
     route = API[key]
@@ -362,13 +364,21 @@ def test_others_cannot_see_or_touch_partys_object_through_the_api(world, key, ro
     assert before.changes() == {}
 
 
-@pytest.mark.parametrize("key", [k for k, r in API.items() if r.kind == OWN])
-def test_the_owner_reaches_their_object_through_the_api(world, key):
-    """Positive control: the owner's token gets a 2xx answer."""
+@pytest.mark.parametrize(
+    ("key", "role"),
+    [
+        pytest.param(key, role, id=f"{key}-{role}")
+        for key, route in API.items()
+        if route.kind == OWN
+        for role in (route.owner, *route.allowed)
+    ],
+)
+def test_the_owner_reaches_their_object_through_the_api(world, key, role):
+    """Positive control: the owner's token (and that of whoever else may) gets a 2xx answer."""
     # given
     route = API[key]
     # when
-    response = _api(world, route.owner, key, route)
+    response = _api(world, role, key, route)
     # then
     assert 200 <= response.status_code < 300, f"{key}: {_describe(response)}"
 
@@ -399,7 +409,7 @@ def _login_cases(table: dict[str, Route], web: bool) -> list[Any]:
 
 
 @pytest.mark.parametrize(("key", "role"), _login_cases(WEB, web=True))
-def test_a_signed_in_page_shows_another_party_nothing_of_partys(world, key, role):
+def test_a_signed_in_page_shows_party_b_nothing_of_party_a(world, key, role):
     """Lists and dashboards are scoped to their reader: party B sees no name, phone number,
     order number, parcel code or message of party A's."""
     # given
@@ -416,7 +426,7 @@ def test_a_signed_in_page_shows_another_party_nothing_of_partys(world, key, role
 
 
 @pytest.mark.parametrize(("key", "role"), _login_cases(API, web=False))
-def test_a_signed_in_api_operation_shows_another_party_nothing_of_partys(world, key, role):
+def test_a_signed_in_api_operation_shows_party_b_nothing_of_party_a(world, key, role):
     # given
     route = API[key]
     # when
@@ -515,7 +525,7 @@ def test_the_admin_is_for_staff_only(world, key):
 @pytest.mark.parametrize(
     "probe", [pytest.param(m, id=f"{m.key}-{m.role}-{i}") for i, m in enumerate(MIXED)]
 )
-def test_a_child_of_partys_is_not_reached_through_ones_own_parent(world, probe):
+def test_an_object_of_party_a_is_not_reached_under_a_parent_of_party_b(world, probe):
     """Village admin B with their village's address and A's centre, seller B with their
     product's address and A's photo, and so on: refused, nothing changed."""
     # given
