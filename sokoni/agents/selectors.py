@@ -133,10 +133,13 @@ class Lookup:
     user: User | None = None
     resident: Resident | None = None
     elsewhere: bool = False
+    # Sokoni staff or the operator of an open centre (this one's included): never a villager.
+    staff: bool = False
 
     @property
     def may_attach(self) -> bool:
-        return self.user is not None and self.resident is None and not self.elsewhere
+        found = self.user is not None and self.resident is None
+        return found and not self.elsewhere and not self.staff
 
 
 def villager_lookup(desk: Desk, phone: str) -> Lookup:
@@ -153,6 +156,8 @@ def villager_lookup(desk: Desk, phone: str) -> Lookup:
         return Lookup(phone=phone, user=user, resident=resident)
     if home_centre_of(user) is not None:
         return Lookup(phone=phone, elsewhere=True)
+    if user.is_staff or centres_operated_by(user):
+        return Lookup(phone=phone, user=user, staff=True)
     return Lookup(phone=phone, user=user)
 
 

@@ -23,7 +23,13 @@ from django.utils import timezone
 from sokoni.accounts.models import User
 from sokoni.accounts.phones import display_phone, normalize_phone
 from sokoni.accounts.services import pin_reset, user_set_preferences, villager_register
-from sokoni.agents.errors import FutureDay, NoCashWaiting, NotAVillager, VillagerElsewhere
+from sokoni.agents.errors import (
+    FutureDay,
+    NoCashWaiting,
+    NotAVillager,
+    StaffNotVillager,
+    VillagerElsewhere,
+)
 from sokoni.agents.models import CashCount
 from sokoni.agents.selectors import (
     Desk,
@@ -106,7 +112,9 @@ def villager_register_at_centre(
 def villager_attach(*, operator: User, centre_id: int, phone: str) -> Resident:
     """Make the centre the home of someone who has an account but no open home centre yet.
 
-    A villager of another open centre stays theirs (``VillagerElsewhere``).
+    A villager of another open centre stays theirs (``VillagerElsewhere``). Sokoni staff and
+    the operators of open centres are refused (``StaffNotVillager``): once a villager here, the
+    operator could order in their name and forget their PIN.
     """
     desk = desk_for(operator)
     centre = desk.centre_by_id(centre_id)
@@ -119,6 +127,8 @@ def villager_attach(*, operator: User, centre_id: int, phone: str) -> Resident:
         raise NotFound(field="phone")
     if found.user.pk == operator.pk:
         raise NotAVillager(field="phone")
+    if found.staff:
+        raise StaffNotVillager(field="phone")
     return resident_set_centre(user=found.user, centre=centre, registered_by=operator)
 
 

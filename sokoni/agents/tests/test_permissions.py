@@ -6,16 +6,20 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from sokoni.accounts.services import pin_set
 from sokoni.accounts.tests.factories import StaffFactory, UserFactory
+from sokoni.agents import services
+from sokoni.agents.errors import StaffNotVillager
 from sokoni.agents.models import CashCount
 from sokoni.agents.services import SESSION_KEY
 from sokoni.agents.tests.conftest import assisted_checkout, paid_in_cash
 from sokoni.logistics.models import Pickup
 from sokoni.orders.services.lifecycle import order_ship
 from sokoni.orders.tests.factories import world
+from sokoni.villages.models import Resident
 from sokoni.villages.states import VillageStatus
 from sokoni.villages.tests.factories import ServiceCentreFactory
 
@@ -160,6 +164,35 @@ def test_operator_of_another_centre_cannot_attach_its_villager(client, counter, 
     assert response.status_code == 302
     counter.villager.residence.refresh_from_db()
     assert counter.villager.residence.centre_id == counter.centre.pk
+
+
+@pytest.mark.parametrize("who", ["staff", "operator next door"])
+def test_staff_and_other_operators_cannot_be_made_villagers(client, counter, other, who):
+    """An operator who typed the number of a Sokoni staff member or of another centre's
+    operator (neither has a home centre) could make them their villager, then order in their
+    name and forget their PIN: the page explains, the attach is refused, nothing is saved."""
+    # given
+    target = StaffFactory() if who == "staff" else other.operator
+    client.force_login(counter.operator)
+    # when
+    page = client.get(reverse("agents:villager_find"), {"phone": target.phone})
+    response = client.post(reverse("agents:villager_attach"), {"phone": target.phone})
+    # then
+    assert page.status_code == 200
+    assert page.context["lookup"].staff is True
+    assert page.context["attach"] is None
+    assert "Sokoni staff or a centre's operator." in page.content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("agents:villager_find")
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "This number belongs to Sokoni staff or a centre's operator."
+    ]
+    assert not Resident.objects.filter(user=target).exists()
+    with pytest.raises(StaffNotVillager):
+        services.villager_attach(
+            operator=counter.operator, centre_id=counter.centre.pk, phone=target.phone
+        )
+    assert client.get(reverse("agents:villager_detail", args=[target.pk])).status_code == 404
 
 
 def test_a_cash_count_is_only_for_the_operators_own_centre(client, counter, other):
