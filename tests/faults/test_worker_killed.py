@@ -174,10 +174,24 @@ def rq_queue():
         pytest.skip("needs Redis at 127.0.0.1:6379")
     name = f"faults-{uuid.uuid4().hex[:12]}"
     yield name
-    # RQ's keys for this queue and its jobs (the job ids are listed in the queue's registries).
-    for key in client.scan_iter(match=f"rq:*{name}*"):
-        client.delete(key)
+    rq_forget(client, name)
     client.close()
+
+
+def rq_forget(client: redis.Redis, queue: str) -> None:
+    """Remove from Redis what RQ kept of ``queue``: its keys, its jobs and their results, and
+    the workers that listened on it (a killed worker never signs off)."""
+    for key in client.scan_iter(match=f"rq:*{queue}*"):
+        client.delete(key)
+    client.srem("rq:queues", f"rq:queue:{queue}")
+    for key in client.scan_iter(match="rq:job:*"):
+        if client.type(key) == b"hash" and client.hget(key, "origin") == queue.encode():
+            job_id = key.decode().removeprefix("rq:job:")
+            client.delete(key, f"rq:results:{job_id}")
+    for worker in client.smembers("rq:workers"):
+        if client.hget(worker, "queues") == queue.encode():
+            client.srem("rq:workers", worker)
+            client.delete(worker)
 
 
 def test_an_rq_worker_killed_mid_release_leaves_nothing_and_the_sweep_releases_once(
