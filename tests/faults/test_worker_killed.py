@@ -161,7 +161,7 @@ def test_a_db_worker_killed_mid_release_leaves_nothing_and_the_sweep_releases_on
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 # As `manage.py run_worker` starts it: RQ's own job class cannot call a django-tasks Task.
-JOB_CLASS = ("--job-class", "django_tasks_rq.Job")
+JOB_CLASS = ("--job-class", "django_tasks_rq.backend.Job")
 
 
 @pytest.fixture
