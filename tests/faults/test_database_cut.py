@@ -120,6 +120,8 @@ def test_connections_cut_during_a_checkout_burst_lose_and_double_nothing():
     assert all(not thread.is_alive() for thread in threads)
     assert sum(cuts) > 0, cuts
     assert seen["cut"] > 0, seen
+    # and nothing failed but the cuts and the refusals a buyer may meet after one
+    assert set(seen) <= {"cut", "done", "sold out", "PaymentInProgress", "CheckoutNotPayable"}
     # every checkout whole, every order with its lines
     for checkout in Checkout.objects.all():
         statuses = set(checkout.orders.values_list("status", flat=True))
