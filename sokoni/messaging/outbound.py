@@ -10,11 +10,12 @@ claimed with a conditional update before the provider is called.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Final
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sokoni.core.errors import InvalidInput
@@ -26,6 +27,9 @@ from sokoni.messaging.tasks import sms_send_task
 
 E164: Final = re.compile(r"\+[1-9][0-9]{6,14}")
 BACKOFF_SECONDS: Final = 30
+# A message still queued this long after it was queued, or after its retry time, has lost its
+# task (the queue was down, a worker died): the sweep sends it.
+LOST_AFTER: Final = timedelta(minutes=2)
 
 
 def sms_enqueue(*, to: str, body: str, dedupe_key: str = "", secret: str = "") -> OutboundSms:
@@ -92,6 +96,21 @@ def sms_send(*, sms_id: int) -> OutboundSms | None:
         )
     sms.refresh_from_db()
     return sms
+
+
+def sms_send_due(*, now: datetime | None = None) -> int:
+    """Send the messages whose task was lost (``manage.py sms_due``, a sweep of the clock);
+    return how many were tried. Safe beside the tasks: ``sms_send`` claims each message first,
+    so a message is sent once even when its task turns up late."""
+    moment = now or timezone.now()
+    lost = OutboundSms.objects.filter(status=SmsStatus.QUEUED).filter(
+        Q(next_attempt_at__isnull=True, created_at__lte=moment - LOST_AFTER)
+        | Q(next_attempt_at__lte=moment - LOST_AFTER)
+    )
+    ids = list(lost.order_by("pk").values_list("pk", flat=True)[:500])
+    for sms_id in ids:
+        sms_send(sms_id=sms_id)
+    return len(ids)
 
 
 def _masked(sms: OutboundSms) -> dict[str, str]:

@@ -144,3 +144,51 @@ def test_a_task_run_twice_sends_once(tasks):
     sms_send(sms_id=sms.pk)
     # then
     assert len(ConsoleGateway.sent) == 1
+
+
+# -- the sweep for lost tasks ---------------------------------------------------------------------
+
+
+def test_the_sweep_sends_a_message_whose_task_was_lost_once(tasks, failing):
+    """Two minutes on, a message still queued (its task lost with the queue) is sent by the
+    sweep; a newer one waits for its own task; a retry is taken two minutes after its time."""
+    # given
+    from django.core.management import call_command
+
+    from sokoni.orders.tests.factories import frozen
+
+    lost = sms_enqueue(to=TO, body="Lost with the queue.")
+    tasks.clear()  # the queue lost its task
+    start = timezone.now()
+    with frozen(start + timedelta(minutes=1)):
+        fresh = sms_enqueue(to=TO, body="Queued a moment ago.")
+    # when: too early for both
+    with frozen(start + timedelta(minutes=1, seconds=59)):
+        call_command("sms_due")
+    # then
+    assert ConsoleGateway.sent == []
+    # when
+    with frozen(start + timedelta(minutes=2, seconds=30)):
+        call_command("sms_due")
+        call_command("sms_due")
+    # then: the lost one sent once, the fresh one still waiting
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (lost.status, lost.attempts) == (SmsStatus.SENT, 1)
+    assert fresh.status == SmsStatus.QUEUED
+    assert ConsoleGateway.sent == [(TO, "Lost with the queue.")]
+    # and a failed attempt's retry, its task lost too, is taken two minutes after its time
+    gateway = failing(1)
+    with frozen(start + timedelta(minutes=3, seconds=30)):
+        call_command("sms_due")  # fresh fails once: retry in 30 s
+    tasks.clear()
+    fresh.refresh_from_db()
+    assert (fresh.status, fresh.attempts) == (SmsStatus.QUEUED, 1)
+    with frozen(fresh.next_attempt_at + timedelta(minutes=1)):
+        call_command("sms_due")
+    fresh.refresh_from_db()
+    assert fresh.status == SmsStatus.QUEUED
+    with frozen(fresh.next_attempt_at + timedelta(minutes=2)):
+        call_command("sms_due")
+    fresh.refresh_from_db()
+    assert (fresh.status, fresh.attempts, gateway.calls) == (SmsStatus.SENT, 2, 2)

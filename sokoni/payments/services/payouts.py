@@ -7,7 +7,9 @@ provider refuses, the money goes back to the wallet; if it accepts, it leaves th
 
 from __future__ import annotations
 
+import logging
 import secrets
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,6 +32,9 @@ from sokoni.payments.tasks import payout_send_task
 
 # The provider reference of a payout being sent (claimed by one worker, no answer yet).
 SENDING = "sending:"
+# A payout still requested this long after it was requested has lost its task.
+LOST_AFTER = timedelta(minutes=2)
+log = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -91,6 +96,23 @@ def payout_send(*, payout_id: int) -> Payout:
     return payout_settle(
         payout_id=payout.pk, ok=result.ok, provider_ref=result.provider_ref, message=result.message
     )
+
+
+def payouts_send_due(*, now: datetime | None = None) -> int:
+    """Send the requested payouts whose task was lost (``manage.py payouts_due``, a sweep of
+    the clock); return how many were tried. Only payouts nobody has claimed are taken (a claim
+    whose answer was lost stays for a person, see ``payout_send``)."""
+    moment = now or timezone.now()
+    lost = Payout.objects.filter(
+        status=PayoutStatus.REQUESTED, provider_ref="", created_at__lte=moment - LOST_AFTER
+    )
+    ids = list(lost.order_by("pk").values_list("pk", flat=True)[:200])
+    for payout_id in ids:
+        try:
+            payout_send(payout_id=payout_id)
+        except ProviderUnavailable:
+            log.warning("payout %s: the provider could not be reached", payout_id)
+    return len(ids)
 
 
 @transaction.atomic

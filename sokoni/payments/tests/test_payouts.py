@@ -238,3 +238,39 @@ def test_the_seller_is_told_by_text_what_became_of_a_payout(seller):
         "Sokoni: KES500.00 was sent to your phone +254722000222.",
         "Sokoni: sending KES100.00 to +254722000222 failed; the money is back in your wallet.",
     ]
+
+
+def test_the_sweep_sends_a_payout_whose_task_was_lost_once(seller, tasks):
+    """Two minutes on, a payout still requested and unclaimed (its task lost with the queue)
+    is sent by the sweep, once; a payout claimed by a worker that died is left for a person
+    (its provider may have paid it already)."""
+    # given
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from sokoni.orders.tests.factories import frozen
+
+    lost = payout_request(owner=seller, amount=Money(100_000, "KES"), phone=PHONE)
+    claimed = payout_request(owner=seller, amount=Money(50_000, "KES"), phone=PHONE)
+    Payout.objects.filter(pk=claimed.pk).update(provider_ref="sending:deadworker")
+    tasks.clear()  # the queue lost their tasks
+    start = timezone.now()
+    # when: too early
+    with frozen(start + timedelta(seconds=90)):
+        call_command("payouts_due")
+    # then
+    assert Payout.objects.get(pk=lost.pk).status == PayoutStatus.REQUESTED
+    # when: twice, later
+    with frozen(start + timedelta(minutes=3)):
+        call_command("payouts_due")
+        call_command("payouts_due")
+    # then
+    lost.refresh_from_db()
+    claimed.refresh_from_db()
+    assert lost.status == PayoutStatus.PAID
+    assert claimed.status == PayoutStatus.REQUESTED
+    assert claimed.provider_ref == "sending:deadworker"
+    assert balance("clearing:sandbox-payout") == 100_000
+    assert ledger_problems() == []

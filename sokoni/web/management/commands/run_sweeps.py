@@ -32,6 +32,8 @@ class Sweep:
 SWEEPS = (
     Sweep("orders_due", 120),  # unpaid checkouts, escrow releases, dispute deadlines
     Sweep("pickups_due", 300),  # parcels nobody collected at the service centre
+    Sweep("sms_due", 60),  # text messages whose sending task was lost
+    Sweep("payouts_due", 300),  # payouts whose sending task was lost
     Sweep("ussd_prune", 6 * 3600),
     Sweep("request_keys_prune", 24 * 3600),
 )
