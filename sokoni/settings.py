@@ -5,6 +5,8 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -33,10 +35,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def _secret_key() -> str:
-    """Use SECRET_KEY from the environment, else one generated once into var/secret_key."""
+def _secret_key(*, production: bool) -> str:
+    """Use SECRET_KEY from the environment; locally, else one generated once into var/secret_key.
+
+    In production (DEBUG off, HTTPS on) secrets come from the environment only: a missing key
+    stops the start instead of minting one in a file that the next deployment would lose.
+    """
     if key := os.environ.get("SECRET_KEY"):
         return key
+    if production:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. In production (DEBUG=0, HTTPS=1) it must come from the "
+            "environment: 50 or more random characters (docs/security.md)."
+        )
     path = VAR_DIR / "secret_key"
     if path.exists():
         return path.read_text().strip()
@@ -48,7 +59,10 @@ def _secret_key() -> str:
 
 
 DEBUG = env_bool("DEBUG")
-SECRET_KEY = _secret_key()
+# Production: DEBUG off and served over HTTPS (HTTPS=1), the mode `check --deploy` passes in.
+HTTPS = env_bool("HTTPS")
+PRODUCTION = HTTPS and not DEBUG
+SECRET_KEY = _secret_key(production=PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -82,6 +96,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy header (django-csp); below it, request.csp_nonce is available.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -92,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.gzip.GZipMiddleware",
+    # Photos' placeholder colours as a nonce'd <style> (sokoni.web.colours); gzipped above.
+    "sokoni.web.middleware.PhotoColourMiddleware",
     # Answers 304 to a browser that holds the current page (the ETag of PageCacheMiddleware).
     "django.middleware.http.ConditionalGetMiddleware",
     "sokoni.web.middleware.PageCacheMiddleware",
@@ -139,6 +157,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Argon2 first (argon2-cffi); a password stored with an older hasher is rehashed with Argon2
+# at its owner's next successful log-in (Django does it in check_password).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
@@ -203,7 +229,10 @@ WHITENOISE_MAX_AGE = 31536000
 # Uploaded photos: refuse anything bigger than this, or with more pixels (decompression bombs).
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 8 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A request body other than uploaded files (forms, JSON, callbacks) over this many bytes is
+# refused with a 400 (a JSON one on the API) before it is parsed; files count against
+# IMAGE_MAX_BYTES instead. The reverse proxy caps whole requests (docs/security.md).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_BODY_BYTES", 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 CACHES = {
@@ -312,21 +341,71 @@ CHANNELS_ALLOWED_IPS = [
 # The USSD code villagers dial (shown by the operator area, e.g. to set a PIN).
 USSD_CODE = os.environ.get("USSD_CODE", "*384*7#")
 
+# -- security headers (docs/security.md) --------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-if not DEBUG and env_bool("HTTPS", default=False):
+if PRODUCTION:
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp 4): scripts and styles from this site only, never
+# inline; the one inline <style> (photos' placeholder colours) carries the response's nonce.
+# Photos served from another origin (object storage, a CDN) are allowed by CSP_IMG_SRC.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", *env_list("CSP_IMG_SRC", [])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# -- rate limits (docs/security.md) --------------------------------------------------------------
+# "<count>/<period>" with period s, m, h or d, counted in the default cache per client address
+# (REMOTE_ADDR: the reverse proxy must pass the client's address as the peer, or set
+# NUM_PROXIES) and, on the API, per signed-in account. With several server processes, point
+# the default cache at a shared one (Redis), or each process counts on its own.
+RATE_LIMITS = {
+    # New accounts from one address.
+    "signup": os.environ.get("RATE_LIMIT_SIGNUP", "10/h"),
+    # Payment and courier callbacks from one address.
+    "webhook": os.environ.get("RATE_LIMIT_WEBHOOK", "120/m"),
+    # API requests from one address (anonymous) and from one account (with a token).
+    "api_anon": os.environ.get("RATE_LIMIT_API_ANON", "120/m"),
+    "api_user": os.environ.get("RATE_LIMIT_API_USER", "300/m"),
+    # Token requests (log-ins) on the API from one address.
+    "api_token": os.environ.get("RATE_LIMIT_API_TOKEN", "20/m"),
+}
+# Reverse proxies in front of the server that append X-Forwarded-For: 0 means trust none and
+# count the peer's address (REMOTE_ADDR). Read by the API's throttles (django-ninja).
+NINJA_NUM_PROXIES = env_int("NUM_PROXIES", 0)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Refused requests (rate limits, bad bodies, bad paths, bad hosts): one line each, no
+    # stack trace. Django's own "django.security" reports (DisallowedHost, a bad CSRF token,
+    # a body over DATA_UPLOAD_MAX_MEMORY_SIZE) go to the same handler at WARNING.
+    "loggers": {
+        "sokoni.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }

@@ -1,0 +1,50 @@
+"""Photos' placeholder colours without inline styles (the Content-Security-Policy allows none).
+
+A photo is painted in its average colour while it loads. Instead of a ``style`` attribute, which
+the policy refuses, the image carries a class named after its colour (``bg-1a2b3c``: the name
+alone says what it paints, so a product card drawn once and kept in the cache stays right), and
+``PhotoColourMiddleware`` writes one ``<style>`` element with the page's CSP nonce into the
+page's head, with a rule for each such class the page uses. The rules are added to every
+response as it leaves (never to the copy that ``sokoni.web.page_cache`` keeps), so each answer
+carries its own response's nonce.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Final
+
+PREFIX: Final = "bg-"
+_COLOUR: Final = re.compile(r"#?([0-9a-fA-F]{6})")
+# A class attribute (as drawn by Django: double quotes) holding one of the colour classes.
+_IN_CLASS: Final = re.compile(rb'\sclass="(?:[^"]*\s)?bg-([0-9a-f]{6})(?=[\s"])')
+_HEAD_END: Final = b"</head>"
+
+
+def colour_class(colour: str) -> str:
+    """The class that paints ``colour`` ("#rrggbb") behind a photo, or "" for no colour."""
+    match = _COLOUR.fullmatch(colour or "")
+    return f"{PREFIX}{match.group(1).lower()}" if match else ""
+
+
+def colour_rules(content: bytes) -> bytes:
+    """The CSS rules for every colour class used in ``content``, in a stable order."""
+    colours = sorted(set(_IN_CLASS.findall(content)))
+    return b"".join(b".bg-%s{background-color:#%s}" % (c, c) for c in colours)
+
+
+def with_colour_style(content: bytes, nonce: Callable[[], str]) -> bytes:
+    """The page with a nonce'd ``<style>`` for its colour classes before ``</head>``.
+
+    A page without colour classes or without a head is returned as it is, and ``nonce`` is
+    only called (making the response's nonce, which then goes into its header) when needed.
+    """
+    rules = colour_rules(content)
+    if not rules:
+        return content
+    at = content.find(_HEAD_END)
+    if at < 0:
+        return content
+    style = b'<style nonce="%s">%s</style>' % (nonce().encode(), rules)
+    return content[:at] + style + content[at:]
