@@ -382,16 +382,19 @@ CONTENT_SECURITY_POLICY = {
 # NUM_PROXIES) and, on the API, per signed-in account. With several server processes, point
 # the default cache at a shared one (Redis), or each process counts on its own.
 RATE_LIMITS = {
-    # New accounts from one address.
-    "signup": os.environ.get("RATE_LIMIT_SIGNUP", "10/h"),
+    # Accounts created from one address (many phones share a carrier's address: not too low).
+    "signup": os.environ.get("RATE_LIMIT_SIGNUP", "20/h"),
     # Payment and courier callbacks from one address.
     "webhook": os.environ.get("RATE_LIMIT_WEBHOOK", "120/m"),
-    # API requests from one address (anonymous) and from one account (with a token).
-    "api_anon": os.environ.get("RATE_LIMIT_API_ANON", "120/m"),
-    "api_user": os.environ.get("RATE_LIMIT_API_USER", "300/m"),
-    # Token requests (log-ins) on the API from one address.
+    # API calls from one address, and by one account (all its tokens together).
+    "api_address": os.environ.get("RATE_LIMIT_API_ADDRESS", "300/m"),
+    "api_account": os.environ.get("RATE_LIMIT_API_ACCOUNT", "120/m"),
+    # Token requests (log-ins) on the API from one address (failures are also throttled per
+    # phone number: LOGIN_FAILURE_LIMIT).
     "api_token": os.environ.get("RATE_LIMIT_API_TOKEN", "20/m"),
 }
+# A cache that does not answer lets requests through rather than refusing every one.
+RATELIMIT_FAIL_OPEN = True
 # Reverse proxies in front of the server that append X-Forwarded-For: 0 means trust none and
 # count the peer's address (REMOTE_ADDR). Read by the API's throttles (django-ninja).
 NINJA_NUM_PROXIES = env_int("NUM_PROXIES", 0)
@@ -399,13 +402,17 @@ NINJA_NUM_PROXIES = env_int("NUM_PROXIES", 0)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"without_traceback": {"()": "sokoni.core.security.WithoutTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "refusals": {"class": "logging.StreamHandler", "filters": ["without_traceback"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    # Refused requests (rate limits, bad bodies, bad paths, bad hosts): one line each, no
-    # stack trace. Django's own "django.security" reports (DisallowedHost, a bad CSRF token,
-    # a body over DATA_UPLOAD_MAX_MEMORY_SIZE) go to the same handler at WARNING.
+    # Refused requests (rate limits, bad bodies, bad paths, bad hosts): one line each on
+    # "sokoni.security", never a stack trace. Django's own "django.security" reports (a bad
+    # host, a bad CSRF token, a body over DATA_UPLOAD_MAX_MEMORY_SIZE) lose theirs too.
     "loggers": {
-        "sokoni.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "sokoni.security": {"level": "INFO"},
+        "django.security": {"handlers": ["refusals"], "level": "WARNING", "propagate": False},
     },
 }

@@ -18,8 +18,8 @@ def test_a_stored_rendition_is_served_with_its_type(client):
 @pytest.mark.parametrize(
     ("path", "status"),
     [
-        ("/media/../../etc/passwd", 404),
-        ("/media/%2e%2e/secret_key", 404),
+        ("/media/../../etc/passwd", 400),
+        ("/media/%2e%2e/secret_key", 400),
         ("/media/nothing.webp", 404),
         ("/media//etc/passwd", 400),
     ],
