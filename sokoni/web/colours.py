@@ -31,7 +31,9 @@ def colour_class(colour: str) -> str:
 def colour_rules(content: bytes) -> bytes:
     """The CSS rules for every colour class used in ``content``, in a stable order."""
     colours = sorted(set(_IN_CLASS.findall(content)))
-    return b"".join(b".bg-%s{background-color:#%s}" % (c, c) for c in colours)
+    # !important: the colour stands in for the style attribute it replaced, which beat every
+    # stylesheet rule (".card img{background:...}" among them).
+    return b"".join(b".bg-%s{background-color:#%s!important}" % (c, c) for c in colours)
 
 
 def with_colour_style(content: bytes, nonce: Callable[[], str]) -> bytes:

@@ -63,7 +63,7 @@ def test_photo_colours_are_classes_painted_by_one_nonced_style(client, product):
     # then
     ((nonce, rules),) = NONCE.findall(html)
     assert f"'nonce-{nonce}'" in directives(response)["style-src"]
-    assert rules == (".bg-1d6b3a{background-color:#1d6b3a}.bg-a01020{background-color:#a01020}")
+    assert rules == (".bg-1d6b3a{background-color:#1d6b3a!important}.bg-a01020{background-color:#a01020!important}")
     assert html.index("<style nonce=") < html.index("</head>")
     assert 'class="bg-a01020"' in html
     assert html.count("bg-1d6b3a") == 3  # two images, one rule
@@ -109,7 +109,7 @@ def test_listing_cards_use_colour_classes_too(client):
     html = client.get(reverse("web:home")).content.decode()
     # then
     assert 'class="bg-336699"' in html
-    assert ".bg-336699{background-color:#336699}" in html
+    assert ".bg-336699{background-color:#336699!important}" in html
     assert "style=" not in html
 
 

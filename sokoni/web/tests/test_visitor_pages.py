@@ -185,7 +185,7 @@ def test_a_kept_page_carries_this_responses_csp_nonce(product):
     assert first_nonce != second_nonce
     assert style_nonce_in_header(first) == first_nonce
     assert style_nonce_in_header(second) == second_nonce
-    assert ".bg-3a6b1d{background-color:#3a6b1d}" in second.content.decode()
+    assert ".bg-3a6b1d{background-color:#3a6b1d!important}" in second.content.decode()
     stored = caches["pages"]._cache.values()
     ((kept, _content_type),) = [pickle.loads(v) for v in stored]  # noqa: S301 - our own cache
     assert b"bg-3a6b1d" in kept
