@@ -51,7 +51,9 @@ def test_a_form_with_too_many_fields_is_400(client, caplog):
     refused_and_logged(response, caplog, 400)
 
 
-def test_a_broken_multipart_body_is_400(client, caplog):
+def test_a_truncated_multipart_body_is_never_a_500(client, caplog):
+    """A form cut off mid-part: Django reads what is there (the form then says what is
+    missing) or refuses it; either way no 500."""
     # when
     response = client.post(
         "/accounts/login/",

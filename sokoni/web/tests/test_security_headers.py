@@ -63,7 +63,9 @@ def test_photo_colours_are_classes_painted_by_one_nonced_style(client, product):
     # then
     ((nonce, rules),) = NONCE.findall(html)
     assert f"'nonce-{nonce}'" in directives(response)["style-src"]
-    assert rules == (".bg-1d6b3a{background-color:#1d6b3a!important}.bg-a01020{background-color:#a01020!important}")
+    assert rules == (
+        ".bg-1d6b3a{background-color:#1d6b3a!important}.bg-a01020{background-color:#a01020!important}"
+    )
     assert html.index("<style nonce=") < html.index("</head>")
     assert 'class="bg-a01020"' in html
     assert html.count("bg-1d6b3a") == 3  # two images, one rule
