@@ -377,10 +377,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # -- rate limits (docs/security.md) --------------------------------------------------------------
-# "<count>/<period>" with period s, m, h or d, counted in the default cache per client address
-# (REMOTE_ADDR: the reverse proxy must pass the client's address as the peer, or set
-# NUM_PROXIES) and, on the API, per signed-in account. With several server processes, point
-# the default cache at a shared one (Redis), or each process counts on its own.
+# "<count>/<period>" with period s, m, h or d, counted in the default cache per client
+# address (see NUM_PROXIES) and, on the API, per signed-in account. With several server
+# processes, point the default cache at a shared one (Redis), or each counts on its own.
 RATE_LIMITS = {
     # Accounts created from one address (many phones share a carrier's address: not too low).
     "signup": os.environ.get("RATE_LIMIT_SIGNUP", "20/h"),
@@ -395,9 +394,9 @@ RATE_LIMITS = {
 }
 # A cache that does not answer lets requests through rather than refusing every one.
 RATELIMIT_FAIL_OPEN = True
-# Reverse proxies in front of the server that append X-Forwarded-For: 0 means trust none and
-# count the peer's address (REMOTE_ADDR). Read by the API's throttles (django-ninja).
-NINJA_NUM_PROXIES = env_int("NUM_PROXIES", 0)
+# Trusted reverse proxies in front of the server, each appending to X-Forwarded-For: the
+# client's address is then the one the nearest proxy saw. 0: the peer's address (REMOTE_ADDR).
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
 
 LOGGING = {
     "version": 1,

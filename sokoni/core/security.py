@@ -26,7 +26,16 @@ log: Final = logging.getLogger("sokoni.security")
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """Return the caller's address as the web server saw it (the proxy must pass it on)."""
+    """Return the caller's address: the peer's, or behind ``NUM_PROXIES`` trusted reverse
+    proxies the one the nearest of them saw, read from X-Forwarded-For (each proxy appends the
+    address it was called from; what a client wrote there itself comes before, and is not
+    believed)."""
+    proxies = settings.NUM_PROXIES
+    if proxies:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-min(proxies, len(hops))][:64]
     return request.META.get("REMOTE_ADDR") or None
 
 

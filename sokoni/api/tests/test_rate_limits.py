@@ -118,3 +118,20 @@ def test_token_requests_past_their_limit_are_429_and_issue_nothing(limits):
     # then
     assert_too_many(response)
     assert ApiToken.objects.count() == 0
+
+
+def test_behind_a_trusted_proxy_the_address_it_saw_is_counted(limits, settings):
+    """NUM_PROXIES=1: the client is the last X-Forwarded-For hop (what the proxy appended);
+    a hop the client wrote before it changes nothing."""
+    # given
+    settings.NUM_PROXIES = 1
+    limits(api_address="2/m")
+    proxy = Client(REMOTE_ADDR="10.0.0.2")
+    for forged in ("1.1.1.1", "2.2.2.2"):
+        proxy.get("/api/v1/villages", HTTP_X_FORWARDED_FOR=f"{forged}, 203.0.113.7")
+    # when
+    refused = proxy.get("/api/v1/villages", HTTP_X_FORWARDED_FOR="3.3.3.3, 203.0.113.7")
+    other = proxy.get("/api/v1/villages", HTTP_X_FORWARDED_FOR="203.0.113.8")
+    # then
+    assert_too_many(refused)
+    assert other.status_code == 200
