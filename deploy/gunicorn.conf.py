@@ -20,10 +20,16 @@ max_requests = 5000
 max_requests_jitter = 500
 # Imports the application once in the master: workers fork with it loaded (less memory).
 preload_app = True
-# Request limits: a request line or header beyond these is refused with a 4xx by gunicorn.
+# Request limits (docs/security.md): gunicorn itself refuses, before Django sees it, a path
+# and query over 8 KB (414), more than 50 headers or one over 8 KB, cookies included (431),
+# each with one "Invalid request from ip=..." warning line. A worker that has not answered
+# within `timeout` (a client trickling a request straight to gunicorn, a stuck request) is
+# killed and replaced by the master.
 limit_request_line = 8190
-limit_request_fields = 100
+limit_request_fields = 50
 limit_request_field_size = 8190
+# gunicorn 23+ opens a control socket in ~/.gunicorn, shared by every instance of the user.
+control_socket_disable = True
 # Each request is logged by the application (LOG_REQUESTS, sokoni.request) as JSON.
 accesslog = None
 errorlog = "-"

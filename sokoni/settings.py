@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -34,10 +36,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def _secret_key() -> str:
-    """Use SECRET_KEY from the environment, else one generated once into var/secret_key."""
+def _secret_key(*, production: bool) -> str:
+    """Use SECRET_KEY from the environment; locally, else one generated once into var/secret_key.
+
+    In production (DEBUG off, HTTPS on) secrets come from the environment only: a missing key
+    stops the start instead of minting one in a file that the next deployment would lose.
+    """
     if key := os.environ.get("SECRET_KEY"):
         return key
+    if production:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. In production (DEBUG=0, HTTPS=1) it must come from the "
+            "environment: 50 or more random characters (docs/security.md)."
+        )
     path = VAR_DIR / "secret_key"
     if path.exists():
         return path.read_text().strip()
@@ -49,7 +60,10 @@ def _secret_key() -> str:
 
 
 DEBUG = env_bool("DEBUG")
-SECRET_KEY = _secret_key()
+# Production: DEBUG off and served over HTTPS (HTTPS=1), the mode `check --deploy` passes in.
+HTTPS = env_bool("HTTPS")
+PRODUCTION = HTTPS and not DEBUG
+SECRET_KEY = _secret_key(production=PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -84,6 +98,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "sokoni.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy header (django-csp); below it, request.csp_nonce is available.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session middleware, so that saving a session counts as a write.
     "sokoni.core.db_router.ReadYourWrites",
@@ -96,6 +112,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.gzip.GZipMiddleware",
+    # Photos' placeholder colours as a nonce'd <style> (sokoni.web.colours); gzipped above.
+    "sokoni.web.middleware.PhotoColourMiddleware",
     # Answers 304 to a browser that holds the current page (the ETag of PageCacheMiddleware).
     "django.middleware.http.ConditionalGetMiddleware",
     "sokoni.web.middleware.PageCacheMiddleware",
@@ -161,6 +179,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Argon2 first (argon2-cffi); a password stored with an older hasher is rehashed with Argon2
+# at its owner's next successful log-in (Django does it in check_password).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
@@ -228,7 +254,10 @@ BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
 # Uploaded photos: refuse anything bigger than this, or with more pixels (decompression bombs).
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 8 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A request body other than uploaded files (forms, JSON, callbacks) over this many bytes is
+# refused with a 400 (a JSON one on the API) before it is parsed; files count against
+# IMAGE_MAX_BYTES instead. The reverse proxy caps whole requests (docs/security.md).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_BODY_BYTES", 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 CACHES = {
@@ -394,17 +423,62 @@ CHANNELS_ALLOWED_IPS = [
 # The USSD code villagers dial (shown by the operator area, e.g. to set a PIN).
 USSD_CODE = os.environ.get("USSD_CODE", "*384*7#")
 
+# -- security headers (docs/security.md) --------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-if not DEBUG and env_bool("HTTPS", default=False):
+if PRODUCTION:
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp 4): scripts and styles from this site only, never
+# inline; the one inline <style> (photos' placeholder colours) carries the response's nonce.
+# Photos served from another origin (object storage, a CDN) are allowed by CSP_IMG_SRC.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", *env_list("CSP_IMG_SRC", [])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# -- rate limits (docs/security.md) --------------------------------------------------------------
+# "<count>/<period>" with period s, m, h or d, counted in the default cache per client
+# address (see NUM_PROXIES) and, on the API, per signed-in account. With several server
+# processes, point the default cache at a shared one (Redis), or each counts on its own.
+RATE_LIMITS = {
+    # Accounts created from one address (many phones share a carrier's address: not too low).
+    "signup": os.environ.get("RATE_LIMIT_SIGNUP", "20/h"),
+    # Payment and courier callbacks from one address.
+    "webhook": os.environ.get("RATE_LIMIT_WEBHOOK", "120/m"),
+    # API calls from one address, and by one account (all its tokens together).
+    "api_address": os.environ.get("RATE_LIMIT_API_ADDRESS", "300/m"),
+    "api_account": os.environ.get("RATE_LIMIT_API_ACCOUNT", "120/m"),
+    # Token requests (log-ins) on the API from one address (failures are also throttled per
+    # phone number: LOGIN_FAILURE_LIMIT).
+    "api_token": os.environ.get("RATE_LIMIT_API_TOKEN", "20/m"),
+}
+# A cache that does not answer lets requests through rather than refusing every one.
+RATELIMIT_FAIL_OPEN = True
+# Trusted reverse proxies in front of the server, each appending to X-Forwarded-For: the
+# client's address is then the one the nearest proxy saw. 0: the peer's address (REMOTE_ADDR).
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
 
 # Logs go to standard error: plain lines locally, one JSON object per line with LOG_FORMAT=json
 # (`make serve-prod`), for a log collector. LOG_REQUESTS=1 adds one line per request.
@@ -424,12 +498,25 @@ LOGGING = {
             else {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
         ),
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "console"}},
+    "filters": {"without_traceback": {"()": "sokoni.core.security.WithoutTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "console"},
+        "refusals": {
+            "class": "logging.StreamHandler",
+            "formatter": "console",
+            "filters": ["without_traceback"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Refused requests (rate limits, bad bodies, bad paths, bad hosts): one line each on
+    # "sokoni.security", never a stack trace. Django's own "django.security" reports (a bad
+    # host, a bad CSRF token, a body over DATA_UPLOAD_MAX_MEMORY_SIZE) lose theirs too.
     "loggers": {
         "sokoni.request": {"level": "INFO" if LOG_REQUESTS else "WARNING"},
         # What the clock's sweeps did, and the task worker's own lines.
         "sokoni.sweeps": {"level": "INFO"},
         "rq.worker": {"level": "INFO"},
+        "sokoni.security": {"level": "INFO"},
+        "django.security": {"handlers": ["refusals"], "level": "WARNING", "propagate": False},
     },
 }

@@ -19,11 +19,7 @@ from sokoni.accounts.errors import PhoneTaken
 from sokoni.accounts.forms import LoginForm, PreferencesForm, SignUpForm
 from sokoni.accounts.models import User
 from sokoni.core.errors import DomainError
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """Return the caller's address as the web server saw it."""
-    return request.META.get("REMOTE_ADDR") or None
+from sokoni.core.security import client_ip, limit_count, over_limit
 
 
 def _next_url(request: HttpRequest, default: str = "/") -> str:
@@ -53,7 +49,11 @@ def _log_in(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if request.method == "POST" and over_limit(request, "signup", count=False):
+        form.add_error(None, _("Too many accounts were created from here. Try again later."))
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         try:
             user = services.user_sign_up(
                 phone=form.cleaned_data["phone"],
@@ -64,9 +64,15 @@ def signup(request: HttpRequest) -> HttpResponse:
         except PhoneTaken as exc:
             form.add_error("phone", str(exc.message))
         else:
+            limit_count(request, "signup")
             messages.success(request, _("Welcome to Sokoni! Your account is ready."))
             return _log_in(request, user, _next_url(request))
-    return render(request, "accounts/signup.html", {"form": form, "next": _next_url(request, "")})
+    return render(
+        request,
+        "accounts/signup.html",
+        {"form": form, "next": _next_url(request, "")},
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])

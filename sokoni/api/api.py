@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any, Final, Literal
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import translation
@@ -22,8 +23,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Path, Query, Router
 from ninja.errors import HttpError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
-from ninja.throttling import AnonRateThrottle
 
 from sokoni.accounts.models import User
 from sokoni.accounts.selectors import user_for_token
@@ -45,17 +46,25 @@ from sokoni.api.schemas import (
     links,
 )
 from sokoni.api.shipping import router as shipping_router
+from sokoni.api.throttles import PerAccount, PerAddress
 from sokoni.catalog.models import Category, Product
 from sokoni.catalog.search import product_search
 from sokoni.catalog.selectors import product_get_public
 from sokoni.core.errors import DomainError
 from sokoni.core.images import photo_url
 from sokoni.core.money import format_money
+from sokoni.core.security import log_refusal
 from sokoni.villages.countries import country_name
 from sokoni.villages.models import Village, lines
 from sokoni.villages.selectors import village_list_public
 
-api = NinjaAPI(title="Sokoni API", version="1", urls_namespace="api-v1", docs_url="/docs")
+api = NinjaAPI(
+    title="Sokoni API",
+    version="1",
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    throttle=[PerAddress("api_address"), PerAccount("api_account")],
+)
 
 
 def _in_readers_language(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -77,6 +86,23 @@ def _in_readers_language(run: Callable[..., HttpResponse]) -> Callable[..., Http
 
 
 api.add_decorator(_in_readers_language, mode="view")
+
+
+class NotJson(Exception):
+    """A body sent with another Content-Type than application/json."""
+
+
+class JsonParser(Parser):
+    """Read a body as JSON only when it says it is (ninja would read a text/plain or form body
+    as JSON too): anything else is a 415, after the token and the rate limits are checked."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        if request.content_type != "application/json":
+            raise NotJson(request.content_type)
+        return super().parse_body(request)
+
+
+api.parser = JsonParser()
 
 PER_PAGE: Final = 24
 VILLAGES_PER_PAGE: Final = 50
@@ -108,6 +134,7 @@ STATUS_BY_CODE: Final[dict[str, int]] = {
     "shipping.no_route": 422,
     "logistics.shipment_move_not_allowed": 409,
     "trust.not_reviewable": 409,
+    "trust.message_flood": 429,
 }
 
 
@@ -124,6 +151,32 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(
         request, {"detail": str(exc.message), "code": exc.code}, status=_status(exc)
     )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own refusals (a body that is not JSON, a wrong method, throttling) as JSON,
+    the malformed bodies logged (throttling logs itself)."""
+    if isinstance(exc.__cause__, NotJson):
+        log_refusal(request, "content type", 415, str(exc.__cause__))
+        detail = _("Send the body as JSON (Content-Type: application/json).")
+        body = {"detail": detail, "code": "api.unsupported_media_type"}
+        return api.create_response(request, body, status=415)
+    if exc.status_code == 400:
+        log_refusal(request, "malformed body", 400, str(exc))
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(SuspiciousOperation)
+def _refused(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    """A request Django refuses (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields):
+    a JSON 4xx like every other API error, logged without a stack trace."""
+    too_big = isinstance(exc, RequestDataTooBig)
+    status = 413 if too_big else 400
+    log_refusal(request, type(exc).__name__, status)
+    detail = _("The request body is too large.") if too_big else _("Bad request.")
+    code = "api.too_large" if too_big else "api.bad_request"
+    return api.create_response(request, {"detail": detail, "code": code}, status=status)
 
 
 class BearerAuth(HttpBearer):
@@ -309,7 +362,7 @@ def products_get(
 @api.post(
     "/auth/token",
     response={200: TokenOut, **errors(400, 401, 422, 429)},
-    throttle=[AnonRateThrottle("20/m")],
+    throttle=[PerAddress("api_token"), PerAddress("api_address")],
     tags=["accounts"],
 )
 def auth_token(request: HttpRequest, payload: TokenCreateIn) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sokoni.core.errors import DomainError, NotFound
+from sokoni.core.security import body_within, log_refusal, over_limit
 from sokoni.logistics.courier import (
     courier_book_request,
     courier_webhook_receive,
@@ -112,7 +113,13 @@ def _status(error: DomainError) -> int:
 @csrf_exempt  # couriers sign their webhooks instead
 @require_POST
 def events(request: HttpRequest, gateway: str) -> JsonResponse:
-    if len(request.body) > MAX_BODY:
+    if over_limit(request, "webhook"):
+        return JsonResponse(
+            {"detail": "Too many requests.", "code": "core.rate_limited"}, status=429
+        )
+    body = body_within(request, MAX_BODY)
+    if body is None:
+        log_refusal(request, "webhook body too large", 413)
         too_large = {"detail": "Body too large.", "code": "logistics.too_large"}
         return JsonResponse(too_large, status=413)
     try:
@@ -120,9 +127,10 @@ def events(request: HttpRequest, gateway: str) -> JsonResponse:
         outcome = courier_webhook_receive(
             gateway=courier.code,
             signature=request.headers.get(courier.signature_header),
-            body=request.body,
+            body=body,
         )
     except DomainError as error:
+        log_refusal(request, error.code, _status(error))
         return JsonResponse(
             {"detail": str(error.message), "code": error.code}, status=_status(error)
         )

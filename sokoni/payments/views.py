@@ -2,7 +2,8 @@
 
 Answers JSON: 200 for a handled or replayed callback (a replay changes nothing), 400 for a bad
 signature or body, 404 for an unknown provider or payment reference, 409 when the provider's
-own records disagree with the payment (amount, currency or reference).
+own records disagree with the payment (amount, currency or reference), 413 for a body over
+MAX_BODY and 429 past RATE_LIMITS["webhook"] calls from one address. Refusals are logged.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from sokoni.core.errors import DomainError
+from sokoni.core.security import body_within, log_refusal, over_limit
 from sokoni.payments.errors import PaymentMismatch, UnknownPayment, UnknownProvider
 from sokoni.payments.services.webhooks import webhook_receive
 from sokoni.payments.signatures import HEADER
@@ -30,13 +32,20 @@ def _status(error: DomainError) -> int:
 @csrf_exempt  # providers sign their callbacks instead
 @require_POST
 def webhook(request: HttpRequest, provider: str) -> JsonResponse:
-    if len(request.body) > MAX_BODY:
+    if over_limit(request, "webhook"):
+        return JsonResponse(
+            {"detail": "Too many requests.", "code": "core.rate_limited"}, status=429
+        )
+    body = body_within(request, MAX_BODY)
+    if body is None:
+        log_refusal(request, "webhook body too large", 413)
         return JsonResponse({"detail": "Body too large.", "code": "payments.too_large"}, status=413)
     try:
         status = webhook_receive(
-            provider=provider, signature=request.headers.get(HEADER), body=request.body
+            provider=provider, signature=request.headers.get(HEADER), body=body
         )
     except DomainError as error:
+        log_refusal(request, error.code, _status(error))
         return JsonResponse(
             {"detail": str(error.message), "code": error.code}, status=_status(error)
         )

@@ -34,7 +34,13 @@ def product_url(product: Any) -> str:
 def under_worker(page: Any, url: str = "/") -> None:
     """Open a page and wait until the service worker is installed and controls it."""
     page.goto(url)
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    # Polled with evaluate: wait_for_function compiles its predicate with new Function, which
+    # the pages' Content-Security-Policy (no 'unsafe-eval') refuses.
+    eventually(
+        lambda: page.evaluate(
+            "() => !!(navigator.serviceWorker && navigator.serviceWorker.controller)"
+        )
+    )
 
 
 def cache_names(page: Any) -> list[str]:
@@ -166,7 +172,9 @@ def test_the_same_queued_request_replayed_twice_adds_once(
     page.goto(product_url(product))
     page.context.set_offline(True)
     page.click("form.buy button[type=submit]")
-    page.wait_for_function("document.querySelector('[data-queued]').hidden === false")
+    eventually(
+        lambda: page.evaluate("() => document.querySelector('[data-queued]').hidden === false")
+    )
     # when: it is sent twice (two tabs replaying, or an answer lost), as the page script sends
     # it; taken out of the queue first, so that the page's own replay does not run alongside
     item = page.evaluate(

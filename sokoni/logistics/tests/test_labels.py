@@ -77,7 +77,8 @@ def test_the_label_shows_the_code_addresses_weight_route_and_order(tasks):
     text = page(response)
     assert response.status_code == 200
     assert f'<p class="code">{shipment.code}</p>' in text
-    assert "@page{size:A6" in text
+    assert 'href="/static/logistics/label.css"' in text  # A6 page size, no inline <style>
+    assert "<style" not in text
     assert order.number in text
     assert order.shop.name in text
     assert shipment.origin_village.name in text

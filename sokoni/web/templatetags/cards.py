@@ -23,8 +23,15 @@ from sokoni.catalog.models import Product
 from sokoni.catalog.states import Unit
 from sokoni.core.images import photo_srcset, photo_url
 from sokoni.core.money import format_money
+from sokoni.web.colours import colour_class as _colour_class
 
 register = template.Library()
+
+
+@register.filter
+def colour_class(colour: str) -> str:
+    """The class that paints a photo's placeholder colour (see sokoni.web.colours)."""
+    return _colour_class(colour)
 
 
 CARD_TTL: Final = 3600
@@ -62,6 +69,7 @@ CARD_SIZES: Final = "(min-width: 40rem) 11rem, 45vw"
 
 
 def _draw(product: Product, image_key: str, colour: str, language: str) -> SafeString:
+    painted = _colour_class(colour)
     picture = (
         format_html(
             '<img src="{}" srcset="{}" sizes="{}" alt="" loading="lazy" width="160" '
@@ -69,7 +77,7 @@ def _draw(product: Product, image_key: str, colour: str, language: str) -> SafeS
             photo_url(image_key, 160),
             photo_srcset(image_key),
             CARD_SIZES,
-            format_html(' style="background-color:{}"', colour) if colour else "",
+            format_html(' class="{}"', painted) if painted else "",
         )
         if image_key
         else ""

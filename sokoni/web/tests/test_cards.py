@@ -65,5 +65,6 @@ def test_a_card_photo_offers_every_rendition_lazily_on_its_colour():
     )
     assert 'sizes="(min-width: 40rem) 11rem, 45vw"' in html
     assert 'loading="lazy" width="160" height="160"' in html
-    assert 'style="background-color:#336699"' in html
-    assert 'style="background-color:#996633"' in recoloured
+    assert 'class="bg-336699"' in html
+    assert 'class="bg-996633"' in recoloured
+    assert "style=" not in html  # the Content-Security-Policy allows no inline style

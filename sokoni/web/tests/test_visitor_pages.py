@@ -2,6 +2,7 @@
 a burst of visitors, each with working forms of their own, and nobody else's page leaks to a
 signed-in reader, another language, another destination or a visitor with a message waiting."""
 
+import pickle
 import re
 
 import pytest
@@ -156,3 +157,36 @@ def test_turned_off_with_zero_seconds(product, settings):
     rename(product, "Mountain honey")
     # then
     assert "Mountain honey" in Client().get(url_of(product)).content.decode()
+
+
+NONCE = re.compile(r'<style nonce="([^"]+)">')
+
+
+def style_nonce_in_header(response):
+    policy = response["Content-Security-Policy"]
+    style_src = next(d for d in policy.split(";") if d.strip().startswith("style-src"))
+    return re.search(r"'nonce-([^']+)'", style_src).group(1)
+
+
+def test_a_kept_page_carries_this_responses_csp_nonce(product):
+    """The photos' colours are a <style> with the response's nonce: a visitor answered from the
+    kept page gets a new nonce, the same in the page and in the header (an old one would be
+    refused by the browser), and the kept copy itself holds none."""
+    # given
+    from sokoni.catalog.tests.factories import ProductImageFactory
+
+    ProductImageFactory(product=product, key="products/t/n", colour="#3a6b1d")
+    first = Client().get(url_of(product))
+    # when
+    second = Client().get(url_of(product))
+    # then
+    first_nonce = NONCE.search(first.content.decode()).group(1)
+    second_nonce = NONCE.search(second.content.decode()).group(1)
+    assert first_nonce != second_nonce
+    assert style_nonce_in_header(first) == first_nonce
+    assert style_nonce_in_header(second) == second_nonce
+    assert ".bg-3a6b1d{background-color:#3a6b1d!important}" in second.content.decode()
+    stored = caches["pages"]._cache.values()
+    ((kept, _content_type),) = [pickle.loads(v) for v in stored]  # noqa: S301 - our own cache
+    assert b"bg-3a6b1d" in kept
+    assert b"nonce" not in kept

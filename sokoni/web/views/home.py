@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import sys
+from pathlib import PurePosixPath
+from typing import Final
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -19,6 +23,7 @@ from sokoni.accounts.services import user_set_preferences
 from sokoni.catalog.selectors import category_roots, product_list_public
 from sokoni.core.db_router import reads_from_replica
 from sokoni.core.health import check_health
+from sokoni.core.security import log_refusal
 from sokoni.villages.selectors import village_list_featured
 from sokoni.web.page_cache import visitor_page
 
@@ -48,13 +53,41 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return django_set_language(request)
 
 
+# Uploaded files shown in the page as what they are; anything else is only ever downloaded.
+IMAGE_TYPES: Final = {
+    ".webp": "image/webp",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".avif": "image/avif",
+}
+# A storage key: relative, in plain characters, no empty, "." or ".." parts.
+_KEY: Final = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*")
+
+
 @require_GET
 def media(request: HttpRequest, path: str) -> FileResponse:
-    """Serve an uploaded file from the default storage (local installs only)."""
-    if ".." in path.split("/") or not default_storage.exists(path):
+    """Serve an uploaded file from the default storage (local installs only).
+
+    Only a plain relative key is looked up: "..", absolute paths, backslashes, NUL and other
+    odd characters are a 400 (logged), so nothing outside the storage can be named. Known
+    image types are served as such; anything else as an attachment of no particular type,
+    and nothing is ever sniffed (nosniff), so an uploaded page or script never runs here.
+    """
+    if not _KEY.fullmatch(path):
+        raise SuspiciousFileOperation(f"media path {path[:200]!r}")
+    if not default_storage.exists(path):
         raise Http404
-    content_type = "image/webp" if path.endswith(".webp") else None
-    response = FileResponse(default_storage.open(path), content_type=content_type)
+    extension = PurePosixPath(path).suffix.lower()
+    content_type = IMAGE_TYPES.get(extension)
+    response = FileResponse(
+        default_storage.open(path),
+        content_type=content_type or "application/octet-stream",
+        as_attachment=content_type is None,
+        filename=PurePosixPath(path).name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
     patch_cache_control(response, public=True, max_age=7 * 24 * 3600)
     return response
 
@@ -98,4 +131,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A refused request (Django's SuspiciousOperation or BadRequest: a body too big, a bad
+    host, a bad media path...): logged in one line, answered with the 400 page."""
+    log_refusal(
+        request, type(exception).__name__ if exception else "bad request", 400, str(exception or "")
+    )
     return render(request, "400.html", status=400)
