@@ -32,7 +32,7 @@ messages: $(VENV)/.installed
 	$(PY) manage.py compile_translations
 
 makemessages: $(VENV)/.installed
-	$(PY) manage.py makemessages --no-obsolete --no-location -l sw -l hi -l zh_Hans -l ko -l es -l fr --ignore '.venv/*' --ignore 'bench/*'
+	$(PY) manage.py makemessages --no-obsolete --no-location -l sw -l hi -l zh_Hans -l ko -l es -l fr --ignore '.venv/*' --ignore 'bench/*' --ignore 'var/*'
 
 run: $(VENV)/.installed messages
 	$(PY) manage.py migrate --noinput -v0
