@@ -80,11 +80,12 @@ def start_server(
     )
 
 
-def stop(server: subprocess.Popen) -> None:
+def stop(server: subprocess.Popen, timeout: float = 30) -> None:
+    """SIGTERM the server's process group; SIGKILL it if it is not gone within ``timeout``."""
     if server.poll() is None:
         os.killpg(server.pid, signal.SIGTERM)
         try:
-            server.wait(timeout=30)
+            server.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()

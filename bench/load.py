@@ -31,7 +31,6 @@ import csv
 import json
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
@@ -41,7 +40,16 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import HOST, PYTHON, ROOT, cpu_model, free_port, postgres_database, run_child
+from harness import (
+    HOST,
+    PYTHON,
+    ROOT,
+    cpu_model,
+    free_port,
+    postgres_database,
+    run_child,
+    stop,
+)
 
 DB_NAME = "sokoni_bench_load"
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -194,18 +202,8 @@ def serve(env: dict[str, str], port: int, logfile: Path) -> subprocess.Popen[byt
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(1)
-    stop(server)
+    stop(server, timeout=60)
     raise SystemExit(f"make serve-prod did not become healthy; see {logfile}")
-
-
-def stop(server: subprocess.Popen[bytes]) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
 
 
 def locust(env: dict[str, str], port: int, users: int, seconds: int, work: Path) -> Step:
@@ -322,7 +320,7 @@ def main() -> int:
         log(f"[final] {users} people for {args.seconds} s")
         final = locust(env, port, users, args.seconds, work)
     finally:
-        stop(server)
+        stop(server, timeout=60)
     ledger = subprocess.run(
         [PYTHON, "manage.py", "ledger_check"], cwd=ROOT, env=env, capture_output=True, text=True
     )

@@ -10,7 +10,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -23,6 +22,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import override_settings
+
+from sokoni.core.tests import races
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,27 +50,7 @@ def use_settings(tasks) -> Iterator[Callable[..., None]]:
         override.disable()
 
 
-def race(*calls: Callable[[], object]) -> list[object]:
-    """Start every call at the same moment, each in its own thread and connection; return
-    what each returned or raised, in order."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def run(number: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            outcomes[number] = call()
-        except Exception as error:  # noqa: BLE001 - the outcome under test
-            outcomes[number] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+race = races.race  # the shared helper; the fault tests import it from here
 
 
 # -- the test database, from outside -----------------------------------------------------------

@@ -1,7 +1,6 @@
 """Races with real threads, each on its own PostgreSQL connection: stock, escrow releases,
 duplicate callbacks and cancellations racing payments never oversell nor move money twice."""
 
-import threading
 from unittest import mock
 
 import pytest
@@ -11,6 +10,7 @@ from sokoni.accounts.tests.factories import UserFactory
 from sokoni.catalog.models import Product
 from sokoni.catalog.tests.factories import ProductFactory
 from sokoni.core.money import Money
+from sokoni.core.tests.races import race
 from sokoni.orders.errors import NotEnoughStock, TransitionNotAllowed
 from sokoni.orders.models import Order
 from sokoni.orders.services.checkout import checkout_cancel, checkout_pay, checkout_place
@@ -40,29 +40,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def _postgresql_only():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to test")
-
-
-def race(*calls):
-    """Start every call at the same moment, each in its own thread and connection; return
-    what each returned or raised, in order."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(number, call):
-        try:
-            barrier.wait()
-            outcomes[number] = call()
-        except Exception as error:  # noqa: BLE001 - the outcome under test
-            outcomes[number] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_twenty_buyers_racing_for_the_last_three_units_get_three_orders(tasks):
