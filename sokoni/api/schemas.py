@@ -32,10 +32,12 @@ def errors(*statuses: int) -> dict[int, Any]:
     """An operation's answers other than its success, by status, for ``response=``.
 
     A 422 is either a domain refusal (``ErrorOut``) or a request whose fields do not fit the
-    schema (ninja's list of problems); every other error is ``ErrorOut``.
+    schema (ninja's list of problems); every other error is ``ErrorOut``. Every operation may
+    answer 429: the whole API is rate limited per address and per account (api.py).
     """
     return {
-        status: ErrorOut | ValidationErrorOut if status == 422 else ErrorOut for status in statuses
+        status: ErrorOut | ValidationErrorOut if status == 422 else ErrorOut
+        for status in sorted({*statuses, 429})
     }
 
 

@@ -58,7 +58,7 @@ class QuoteQuery(Schema):
     centre_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
-@router.get("/shipping/destinations", response={200: list[PlaceOut]}, tags=["delivery"])
+@router.get("/shipping/destinations", response={200: list[PlaceOut], **errors()}, tags=["delivery"])
 def destinations(request: HttpRequest) -> list[dict[str, Any]]:
     """Towns with a hub (for addresses there) and the countries abroad couriers reach."""
     places = []
