@@ -202,7 +202,7 @@ class Unchanged:
 
     def __init__(self) -> None:
         self.counter = self._counter()
-        self.before = Unchanged() if self.counter is None else None
+        self.before = _snapshot() if self.counter is None else None
 
     @staticmethod
     def _counter() -> int | None:
