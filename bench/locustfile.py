@@ -82,11 +82,18 @@ class Browser(FastHttpUser):
 
 
 class CartVisitor(FastHttpUser):
+    """A visitor adds a few things, looks at the cart, and leaves; the next one starts afresh
+    (a cart that grew for the whole run would be no visitor's)."""
+
     weight = 15
     wait_time = constant_throughput(1)
+    adds = 0
 
     @task
     def add_to_cart(self) -> None:
+        self.adds += 1
+        if self.adds % 3 == 0:
+            self.client.cookiejar.clear()
         product_id, path = random.choice(WORLD["cart_products"])
         page = self.client.get(path, name="product")
         found = TOKEN_RE.search(page.text or "")

@@ -172,11 +172,32 @@ def sandbox_mobile_answer(provider_ref: str) -> None:
             defer(sandbox_deliver_callback, row.provider, provider_ref, event_id)
 
 
+# A callback our side could not match yet (it can arrive before the request's answer is
+# recorded) is delivered again, as real providers retry: after 2, 4, 8... seconds.
+CALLBACK_ATTEMPTS = 5
+
+
 @task()
-def sandbox_deliver_callback(provider: str, provider_ref: str, event_id: str = "") -> str:
+def sandbox_deliver_callback(
+    provider: str, provider_ref: str, event_id: str = "", attempt: int = 1
+) -> str:
     """Post a signed callback to our webhook receiver, as the provider's servers would."""
     from sokoni.payments.services.webhooks import webhook_receive
 
     body = callback_body(provider_ref, event_id or None)
     header = sign(body=body, secret=webhook_secret(provider))
-    return webhook_receive(provider=provider, signature=header, body=body)
+    try:
+        return webhook_receive(provider=provider, signature=header, body=body)
+    except UnknownPayment:
+        if attempt >= CALLBACK_ATTEMPTS:
+            raise
+        later = timezone.now() + timedelta(seconds=2**attempt)
+        defer(
+            sandbox_deliver_callback,
+            provider,
+            provider_ref,
+            json.loads(body)["event_id"],
+            attempt + 1,
+            run_after=later,
+        )
+        return "retry"

@@ -161,6 +161,32 @@ def test_the_sandbox_signs_its_callbacks_with_the_providers_secret(tasks, monkey
     assert (answer, seen) == ("pending", {"ok": True})
 
 
+
+def test_a_callback_arriving_before_its_payment_is_recorded_is_delivered_again(tasks):
+    """The card sandbox calls back as soon as it has answered, which can be before our side
+    has recorded its reference: like a real provider, it tries again a little later (and
+    gives up after CALLBACK_ATTEMPTS), with the same event id."""
+    # given: the provider has answered, our intent does not know its reference yet
+    payment = intent(method="card")
+    ref = SandboxCard().request(payment, card_number="4242424242424242")
+    tasks.clear()
+    # when
+    answer = sandbox_deliver_callback.call("sandbox-card", ref, "EV-7")
+    # then: delivered again later, same event
+    assert answer == "retry"
+    (again,) = [r for r in tasks.queued if r.task.name == "sandbox_deliver_callback"]
+    assert again.args == ["sandbox-card", ref, "EV-7", 2]
+    assert again.task.run_after > timezone.now()
+    # when: the reference is recorded before the next delivery
+    PaymentIntent.objects.filter(pk=payment.pk).update(provider_ref=ref)
+    # then: it settles the payment (this bare intent pays for nothing, so it is refunded)
+    assert sandbox_deliver_callback.call(*again.args) == "refunded"
+    assert PaymentIntent.objects.get(pk=payment.pk).status == "refunded"
+    # and the last attempt gives up loudly
+    unmatched = SandboxCard().request(intent(method="card", reference="SKTEST0002"))
+    with pytest.raises(UnknownPayment):
+        sandbox_deliver_callback.call("sandbox-card", unmatched, "EV-8", 5)
+
 def test_cash_has_no_provider_to_ask():
     gateway = CashAtCentre()
     assert gateway.request(intent(method="cash")) == ""
