@@ -161,7 +161,6 @@ def test_the_sandbox_signs_its_callbacks_with_the_providers_secret(tasks, monkey
     assert (answer, seen) == ("pending", {"ok": True})
 
 
-
 def test_a_callback_arriving_before_its_payment_is_recorded_is_delivered_again(tasks):
     """The card sandbox calls back as soon as it has answered, which can be before our side
     has recorded its reference: like a real provider, it tries again a little later (and
@@ -186,6 +185,7 @@ def test_a_callback_arriving_before_its_payment_is_recorded_is_delivered_again(t
     unmatched = SandboxCard().request(intent(method="card", reference="SKTEST0002"))
     with pytest.raises(UnknownPayment):
         sandbox_deliver_callback.call("sandbox-card", unmatched, "EV-8", 5)
+
 
 def test_cash_has_no_provider_to_ask():
     gateway = CashAtCentre()
