@@ -19,7 +19,7 @@ from typing import Final
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django_ratelimit.core import get_usage
 
 log: Final = logging.getLogger("sokoni.security")
@@ -107,6 +107,20 @@ def body_within(request: HttpRequest, limit: int) -> bytes | None:
     except RequestDataTooBig:
         return None
     return body if len(body) <= limit else None
+
+
+def webhook_body(request: HttpRequest, limit: int, app: str) -> bytes | JsonResponse:
+    """A signed callback's body, or the JSON refusal to answer instead: 429 over the
+    ``webhook`` rate limit, 413 (code ``<app>.too_large``) over ``limit`` bytes."""
+    if over_limit(request, "webhook"):
+        return JsonResponse(
+            {"detail": "Too many requests.", "code": "core.rate_limited"}, status=429
+        )
+    body = body_within(request, limit)
+    if body is None:
+        log_refusal(request, "webhook body too large", 413)
+        return JsonResponse({"detail": "Body too large.", "code": f"{app}.too_large"}, status=413)
+    return body
 
 
 class WithoutTraceback(logging.Filter):

@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sokoni.core.errors import DomainError, NotFound
-from sokoni.core.security import body_within, log_refusal, over_limit
+from sokoni.core.security import log_refusal, webhook_body
 from sokoni.logistics.courier import (
     courier_book_request,
     courier_webhook_receive,
@@ -113,15 +113,9 @@ def _status(error: DomainError) -> int:
 @csrf_exempt  # couriers sign their webhooks instead
 @require_POST
 def events(request: HttpRequest, gateway: str) -> JsonResponse:
-    if over_limit(request, "webhook"):
-        return JsonResponse(
-            {"detail": "Too many requests.", "code": "core.rate_limited"}, status=429
-        )
-    body = body_within(request, MAX_BODY)
-    if body is None:
-        log_refusal(request, "webhook body too large", 413)
-        too_large = {"detail": "Body too large.", "code": "logistics.too_large"}
-        return JsonResponse(too_large, status=413)
+    body = webhook_body(request, MAX_BODY, "logistics")
+    if isinstance(body, JsonResponse):
+        return body
     try:
         courier = gateway_get(gateway)
         outcome = courier_webhook_receive(

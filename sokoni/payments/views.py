@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from sokoni.core.errors import DomainError
-from sokoni.core.security import body_within, log_refusal, over_limit
+from sokoni.core.security import log_refusal, webhook_body
 from sokoni.payments.errors import PaymentMismatch, UnknownPayment, UnknownProvider
 from sokoni.payments.services.webhooks import webhook_receive
 from sokoni.payments.signatures import HEADER
@@ -32,14 +32,9 @@ def _status(error: DomainError) -> int:
 @csrf_exempt  # providers sign their callbacks instead
 @require_POST
 def webhook(request: HttpRequest, provider: str) -> JsonResponse:
-    if over_limit(request, "webhook"):
-        return JsonResponse(
-            {"detail": "Too many requests.", "code": "core.rate_limited"}, status=429
-        )
-    body = body_within(request, MAX_BODY)
-    if body is None:
-        log_refusal(request, "webhook body too large", 413)
-        return JsonResponse({"detail": "Body too large.", "code": "payments.too_large"}, status=413)
+    body = webhook_body(request, MAX_BODY, "payments")
+    if isinstance(body, JsonResponse):
+        return body
     try:
         status = webhook_receive(
             provider=provider, signature=request.headers.get(HEADER), body=body
