@@ -13,12 +13,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 from django.test import override_settings
@@ -87,6 +89,21 @@ def cut_connections(admin: psycopg.Connection) -> int:
         [connection.settings_dict["NAME"]],
     ).fetchall()
     return len(rows)
+
+
+@contextmanager
+def own_redis_name(url: str) -> Iterator[tuple[redis.Redis, str]]:
+    """A client of the real Redis at ``url`` and a name unique to this test (for a key prefix
+    or a queue); skips the test when Redis does not answer. The caller removes its keys."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip("needs Redis at 127.0.0.1:6379")
+    try:
+        yield client, f"faults-{uuid.uuid4().hex[:12]}"
+    finally:
+        client.close()
 
 
 @contextmanager

@@ -9,10 +9,8 @@ prefix of this test's own, deleted afterwards (never a FLUSHDB on a shared serve
 from __future__ import annotations
 
 import logging
-import uuid
 
 import pytest
-import redis
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.test import Client
@@ -26,6 +24,7 @@ from sokoni.orders.states import OrderStatus
 from sokoni.orders.tests.factories import PAYS, frozen, later
 from sokoni.orders.tests.test_views import checkout_data
 from sokoni.payments.selectors import ledger_problems
+from tests.faults.conftest import own_redis_name
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,16 +61,10 @@ def redis_settings(url: str, prefix: str) -> dict:
 @pytest.fixture
 def prefix():
     """A key prefix of this test's own on the real Redis; its keys are deleted after."""
-    client = redis.Redis.from_url(UP, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.RedisError:
-        pytest.skip("needs Redis at 127.0.0.1:6379")
-    name = f"faults-{uuid.uuid4().hex[:12]}"
-    yield name
-    for key in client.scan_iter(match=f"{name}*"):
-        client.delete(key)
-    client.close()
+    with own_redis_name(UP) as (client, name):
+        yield name
+        for key in client.scan_iter(match=f"{name}*"):
+            client.delete(key)
 
 
 def _health(client: Client) -> tuple[int, dict]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import uuid
 from io import StringIO
 
 import psycopg
@@ -32,6 +31,7 @@ from tests.faults.conftest import (
     admin_connection,
     database_url,
     manage,
+    own_redis_name,
     process_env,
     wait_until,
     waiting_on_a_lock,
@@ -167,15 +167,9 @@ JOB_CLASS = ("--job-class", "django_tasks_rq.backend.Job")
 @pytest.fixture
 def rq_queue():
     """A queue of our own on Redis database 15 (name unique to this run), removed after."""
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.RedisError:
-        pytest.skip("needs Redis at 127.0.0.1:6379")
-    name = f"faults-{uuid.uuid4().hex[:12]}"
-    yield name
-    rq_forget(client, name)
-    client.close()
+    with own_redis_name(REDIS_URL) as (client, name):
+        yield name
+        rq_forget(client, name)
 
 
 def rq_forget(client: redis.Redis, queue: str) -> None:
