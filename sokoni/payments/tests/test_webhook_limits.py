@@ -4,26 +4,13 @@ the limit a JSON 429, logged, and nothing is settled, even for a well-signed cal
 import pytest
 from django.test import Client
 
-from sokoni.orders.services.checkout import checkout_pay
-from sokoni.orders.tests.factories import PAYS, place
 from sokoni.payments.gateways.base import webhook_secret
 from sokoni.payments.gateways.sandbox import callback_body
-from sokoni.payments.models import PaymentIntent, SandboxTransaction
+from sokoni.payments.models import PaymentIntent
 from sokoni.payments.signatures import sign
-from sokoni.payments.states import PaymentMethod, PaymentStatus
+from sokoni.payments.states import PaymentStatus
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def waiting(tasks):
-    checkout = place()
-    intent = checkout_pay(
-        checkout=checkout, actor=checkout.buyer, method=PaymentMethod.MOBILE_MONEY, phone=PAYS
-    )
-    SandboxTransaction.objects.filter(provider_ref=intent.provider_ref).update(state="succeeded")
-    tasks.clear()
-    return intent
 
 
 def post(client, path, body, header):
@@ -33,12 +20,13 @@ def post(client, path, body, header):
 
 
 def test_a_signed_callback_past_the_limit_is_429_and_settles_nothing(waiting, settings, caplog):
+    _checkout, intent = waiting
     # given
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "webhook": "2/m"}
     client = Client(REMOTE_ADDR="198.51.100.20")
     for _call in range(2):
         assert post(client, "/payments/webhooks/sandbox-mobile/", b"{}", "bad").status_code == 400
-    body = callback_body(waiting.provider_ref, "EV-1")
+    body = callback_body(intent.provider_ref, "EV-1")
     # when
     with caplog.at_level("WARNING", logger="sokoni.security"):
         response = post(
@@ -50,7 +38,7 @@ def test_a_signed_callback_past_the_limit_is_429_and_settles_nothing(waiting, se
     # then
     assert response.status_code == 429
     assert response.json()["code"] == "core.rate_limited"
-    assert PaymentIntent.objects.get(pk=waiting.pk).status == PaymentStatus.PENDING
+    assert PaymentIntent.objects.get(pk=intent.pk).status == PaymentStatus.PENDING
     assert "refused 429 rate limit webhook: POST /payments/webhooks/sandbox-mobile/" in (
         caplog.text
     )

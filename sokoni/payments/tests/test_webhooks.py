@@ -8,7 +8,7 @@ import pytest
 
 from sokoni.orders.services.checkout import checkout_pay
 from sokoni.orders.states import OrderStatus
-from sokoni.orders.tests.factories import PAYS, balance, place, world
+from sokoni.orders.tests.factories import balance, place, world
 from sokoni.payments.gateways.base import webhook_secret
 from sokoni.payments.gateways.sandbox import callback_body
 from sokoni.payments.models import JournalTransaction, PaymentIntent, SandboxTransaction
@@ -19,18 +19,6 @@ from sokoni.payments.states import PaymentMethod, PaymentStatus
 pytestmark = pytest.mark.django_db
 
 URL = "/payments/webhooks/sandbox-mobile/"
-
-
-@pytest.fixture
-def waiting(tasks):
-    """A mobile-money payment the payer approved; the provider's callbacks not yet sent."""
-    checkout = place()
-    intent = checkout_pay(
-        checkout=checkout, actor=checkout.buyer, method=PaymentMethod.MOBILE_MONEY, phone=PAYS
-    )
-    SandboxTransaction.objects.filter(provider_ref=intent.provider_ref).update(state="succeeded")
-    tasks.clear()
-    return checkout, intent
 
 
 def post(client, body, *, provider="sandbox-mobile", secret=None, timestamp=None, header=...):
