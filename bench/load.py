@@ -70,19 +70,17 @@ def child_world(out: Path) -> None:
     import django
 
     django.setup()
-    import hashlib
-    import hmac
     import re
     from collections import Counter
     from datetime import timedelta
 
-    from django.conf import settings
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
     from sokoni.accounts.models import ApiToken, User
     from sokoni.catalog.delivery import shop_quote
     from sokoni.catalog.models import Category, Product, Shop
+    from sokoni.payments.gateways.base import webhook_secret
     from sokoni.shipping.errors import NoRoute
     from sokoni.shipping.models import Hub
     from sokoni.shipping.quotes import Destination
@@ -128,10 +126,7 @@ def child_world(out: Path) -> None:
         if w not in {"with", "from", "pack", "piece"}
     )
     secrets_by_provider = {
-        provider: hmac.new(
-            settings.SECRET_KEY.encode(), f"sokoni-webhook:{provider}".encode(), hashlib.sha256
-        ).hexdigest()
-        for provider in ("sandbox-card", "sandbox-mobile")
+        provider: webhook_secret(provider) for provider in ("sandbox-card", "sandbox-mobile")
     }
     world = {
         "product_paths": paths,

@@ -15,7 +15,7 @@ single-process install has; with several processes the default cache must be a s
 from __future__ import annotations
 
 import logging
-from typing import Final
+from typing import Any, Final
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -65,14 +65,7 @@ def over_limit(
     ends. Without it nothing is counted and the answer is whether one more would be over: for
     limits on what succeeds (accounts created), counted with ``limit_count`` once it has.
     """
-    ident = key or client_ip(request) or "-"
-    usage = get_usage(
-        request,
-        group=f"sokoni.{scope}",
-        key=lambda _group, _request: ident,
-        rate=settings.RATE_LIMITS[scope],
-        increment=count,
-    )
+    usage = _usage(request, scope, key, increment=count)
     if usage is None:  # the cache did not answer (RATELIMIT_FAIL_OPEN)
         return False
     limited = usage["count"] > usage["limit"] if count else usage["count"] >= usage["limit"]
@@ -83,13 +76,21 @@ def over_limit(
 
 def limit_count(request: HttpRequest, scope: str, *, key: str | None = None) -> None:
     """Count one success against ``RATE_LIMITS[scope]`` (see ``over_limit``)."""
+    _usage(request, scope, key, increment=True)
+
+
+def _usage(
+    request: HttpRequest, scope: str, key: str | None, *, increment: bool
+) -> dict[str, Any] | None:
+    """django-ratelimit's window for ``scope``, per ``key`` or else the client's address;
+    None when the cache did not answer."""
     ident = key or client_ip(request) or "-"
-    get_usage(
+    return get_usage(
         request,
         group=f"sokoni.{scope}",
         key=lambda _group, _request: ident,
         rate=settings.RATE_LIMITS[scope],
-        increment=True,
+        increment=increment,
     )
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,8 +17,7 @@ from django.test import Client
 
 from sokoni.core import health
 from sokoni.core.management.commands import run_worker
-
-ROOT = Path(__file__).resolve().parents[3]
+from sokoni.core.tests.real_settings import ROOT, settings_env
 
 READ_SETTINGS = """
 import json, django
@@ -41,18 +39,7 @@ print(json.dumps({
 
 
 def settings_with(tmp_path: Path, **env: str) -> dict[str, Any]:
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("REDIS", "TASK_", "MEDIA", "LOG_", "AWS_", "DJANGO_"))
-    }
-    base.update(
-        DJANGO_SETTINGS_MODULE="sokoni.settings",
-        SOKONI_VAR_DIR=str(tmp_path),
-        SECRET_KEY="x" * 60,
-        PYTHONPATH=str(ROOT),
-        **env,
-    )
+    base = settings_env(tmp_path, SECRET_KEY="x" * 60, **env)
     out = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
         [sys.executable, "-c", READ_SETTINGS],
         env=base,
@@ -219,14 +206,7 @@ def test_a_task_enqueued_on_redis_is_run_by_the_worker(tmp_path):
         redis.Redis.from_url(url, socket_connect_timeout=0.5).flushdb()
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis on 127.0.0.1:6379")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "TASK_"))},
-        "DJANGO_SETTINGS_MODULE": "sokoni.settings",
-        "SOKONI_VAR_DIR": str(tmp_path),
-        "SECRET_KEY": "x" * 60,
-        "REDIS_URL": url,
-        "PYTHONPATH": str(ROOT),
-    }
+    env = settings_env(tmp_path, SECRET_KEY="x" * 60, REDIS_URL=url)
     done = tmp_path / "done.txt"
     enqueue = (
         "import django; django.setup(); "

@@ -1,28 +1,19 @@
 """Production settings (DEBUG=0, HTTPS=1, SECRET_KEY and ALLOWED_HOSTS from the environment)
 pass Django's deployment checks with no warning, and refuse to start without a secret."""
 
-import os
 import secrets
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+from sokoni.core.tests.real_settings import ROOT, settings_env
 
 
 def manage(*args, tmp_path, **env):
     """Run manage.py with the real settings and only the given environment on top of a
     clean one (no test settings, no DEBUG, HTTPS, SECRET_KEY or ALLOWED_HOSTS inherited)."""
-    keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "DATABASE_URL"}}
-    environment = {
-        **keep,
-        "PYTHONPATH": str(ROOT),
-        "DJANGO_SETTINGS_MODULE": "sokoni.settings",
-        "SOKONI_VAR_DIR": str(tmp_path),
-        **env,
-    }
+    environment = settings_env(tmp_path, **env)
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
         [sys.executable, str(ROOT / "manage.py"), *args],
         cwd=ROOT,
