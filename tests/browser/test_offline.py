@@ -91,6 +91,21 @@ def queued(page: Any) -> int:
     )
 
 
+def submit_offline(page: Any, button: str) -> None:
+    """Drop the link and press ``button``: the page saves the form in its queue (one entry in
+    IndexedDB) and says so, sending nothing."""
+    page.context.set_offline(True)
+    page.click(button)
+    page.locator("[data-queued]").wait_for(state="visible")
+    eventually(lambda: queued(page) == 1)
+
+
+def back_online(page: Any) -> None:
+    """Bring the link back and wait until the page has sent its queue."""
+    page.context.set_offline(False)
+    eventually(lambda: queued(page) == 0)
+
+
 def test_a_product_read_online_reopens_offline_with_the_time_it_was_read(
     page: Any, live_server: Any, world: World
 ) -> None:
@@ -142,20 +157,16 @@ def test_an_add_to_cart_made_offline_is_queued_and_sent_once_when_the_link_retur
     under_worker(page)
     page.goto(product_url(product))
     # when: offline, they add two to the cart
-    page.context.set_offline(True)
     page.fill("#buy-qty", "2")
-    page.click("form.buy button[type=submit]")
+    submit_offline(page, "form.buy button[type=submit]")
     # then: it is saved, not sent (the page stores it in IndexedDB, then says so)
-    page.locator("[data-queued]").wait_for(state="visible")
     assert (
         "Saved: it will be sent when you are back online"
         in page.locator("[data-queued]").inner_text()
     )
-    eventually(lambda: queued(page) == 1)
     assert not CartItem.objects.filter(cart__user=world.buyer).exists()
     # when: the link returns
-    page.context.set_offline(False)
-    eventually(lambda: queued(page) == 0)
+    back_online(page)
     # then: the cart has it once
     assert CartItem.objects.get(cart__user=world.buyer, product=product).quantity == 2
     page.goto(reverse("orders:cart"))
@@ -218,16 +229,12 @@ def test_messages_written_offline_are_queued_and_sent_once_when_the_link_returns
     under_worker(page)
     page.goto(reverse("trust:thread_start_product", args=[product.pk]))
     # when: offline, they ask
-    page.context.set_offline(True)
     page.fill("#body", "Is this season's coffee roasted yet?")
-    page.click("form[data-queue] button[type=submit]")
+    submit_offline(page, "form[data-queue] button[type=submit]")
     # then: it waits in the queue, nothing is sent
-    page.locator("[data-queued]").wait_for(state="visible")
-    eventually(lambda: queued(page) == 1)
     assert not Message.objects.filter(thread__buyer=world.buyer).exists()
     # when: the link returns
-    page.context.set_offline(False)
-    eventually(lambda: queued(page) == 0)
+    back_online(page)
     # then: one thread with the question, once
     thread = Thread.objects.get(buyer=world.buyer, product=product)
     assert list(thread.messages.values_list("body", flat=True)) == [
@@ -235,13 +242,9 @@ def test_messages_written_offline_are_queued_and_sent_once_when_the_link_returns
     ]
     # when: on the thread's page, offline again, they write a reply
     page.goto(reverse("trust:thread", args=[thread.pk]))
-    page.context.set_offline(True)
     page.fill("#body", "And can you send it by Friday?")
-    page.click("form[data-queue] button[type=submit]")
-    page.locator("[data-queued]").wait_for(state="visible")
-    eventually(lambda: queued(page) == 1)
-    page.context.set_offline(False)
-    eventually(lambda: queued(page) == 0)
+    submit_offline(page, "form[data-queue] button[type=submit]")
+    back_online(page)
     # then: the thread has both, each once, in order
     assert list(thread.messages.order_by("pk").values_list("body", flat=True)) == [
         "Is this season's coffee roasted yet?",
