@@ -111,6 +111,20 @@ def test_a_bad_signature_is_refused_with_400_and_changes_nothing(client, waiting
     assert world() == before
 
 
+@pytest.mark.parametrize("header", ["t=²,v1=" + "a" * 64, "t=1700000000,v1=" + "é" * 64])
+def test_a_signature_with_other_characters_is_400_not_500(client, waiting, header):
+    """A superscript digit as the time, or non-ASCII in place of the hex digest: refused."""
+    # given
+    _checkout, _intent = waiting
+    before = world()
+    # when
+    response = post(client, b'{"event_id":"EV-1","provider_ref":"x"}', header=header)
+    # then
+    assert response.status_code == 400
+    assert response.json()["code"] == "payments.signature_invalid"
+    assert world() == before
+
+
 def test_a_signature_a_little_old_is_still_accepted(client, waiting):
     # given
     _checkout, intent = waiting
