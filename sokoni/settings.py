@@ -164,7 +164,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # visitor's reads stay on the primary this many seconds after a request of theirs wrote.
 if DATABASE_REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
-        DATABASE_REPLICA_URL, conn_max_age=env_int("CONN_MAX_AGE", 60)
+        DATABASE_REPLICA_URL,
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", default=True),
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["sokoni.core.db_router.ReplicaRouter"]

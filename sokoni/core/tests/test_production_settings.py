@@ -142,3 +142,22 @@ def test_an_old_password_hash_is_upgraded_to_argon2_at_log_in(client, settings):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.password.startswith("argon2$")
+
+
+def test_the_replica_connection_is_checked_before_reuse_like_the_primary(tmp_path):
+    """After a replica restart or failover, a kept connection is tested (CONN_HEALTH_CHECKS) and
+    replaced, on the replica as on the primary, instead of failing the next page read from it."""
+    # when
+    run = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; d = s.DATABASES; "
+        "print(d['default']['CONN_HEALTH_CHECKS'], d['replica']['CONN_HEALTH_CHECKS'], "
+        "d['replica']['CONN_MAX_AGE'])",
+        tmp_path=tmp_path,
+        DATABASE_REPLICA_URL="postgres://reader@replica.example.org:5432/sokoni",
+    )
+    # then
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.split() == ["True", "True", "60"]
