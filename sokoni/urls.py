@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from sokoni.api.api import api
-from sokoni.web.views import home, pwa
+from sokoni.web.views import home, private_photos, pwa
 
 admin.site.site_header = _("Sokoni administration")
 admin.site.site_title = _("Sokoni")
@@ -20,6 +20,17 @@ urlpatterns = [
     path("healthz", home.healthz, name="healthz"),
     # The service worker's scope is its folder: served at the root, it covers the whole site.
     path("sw.js", pwa.service_worker, name="service_worker"),
+    # Dispute evidence and photos sent in messages: checked per request, whatever the storage.
+    path(
+        "private-photo/dispute/<int:pk>/<int:size>.webp",
+        private_photos.dispute_photo,
+        name="dispute_photo",
+    ),
+    path(
+        "private-photo/message/<int:pk>/<int:size>.webp",
+        private_photos.message_photo,
+        name="message_photo",
+    ),
 ]
 if settings.SERVE_MEDIA:
     urlpatterns.append(path("media/<path:path>", home.media, name="media"))

@@ -2,6 +2,11 @@
 
 Non-images, oversized files and decompression bombs are refused with a clear message before
 anything is stored.
+
+Public photos (products, shops, villages, reviews) are served by their storage URL
+(``photo_url``). Private ones (dispute evidence, photos sent in messages) are stored under
+``private_folder(...)`` and only ever served by a view that checks who asks; the public
+``/media/`` view refuses every key ``is_private_key`` names, the older rows' keys included.
 """
 
 from __future__ import annotations
@@ -23,6 +28,12 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 # Widths of the stored renditions; each is a WebP file under the photo's folder.
 SIZES: tuple[int, ...] = (160, 480, 960)
 ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF"})
+# Private photos are stored under this first folder: one prefix for the public media view to
+# refuse, and for an object store's public-read policy to leave out.
+PRIVATE_FOLDER = "private"
+# Where private photos were stored before PRIVATE_FOLDER existed; their rows keep these keys,
+# so these first folders are refused by the public media view too (no public photo uses them).
+LEGACY_PRIVATE_FOLDERS = frozenset({"disputes", "messages"})
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,18 @@ class StoredPhoto:
 def rendition_path(key: str, size: int) -> str:
     """Return the storage path of one rendition of a stored photo."""
     return f"{key}/{size}.webp"
+
+
+def private_folder(folder: str) -> str:
+    """The storage folder of a private photo: ``folder`` under PRIVATE_FOLDER."""
+    return f"{PRIVATE_FOLDER}/{folder}"
+
+
+def is_private_key(path: str) -> bool:
+    """Whether a storage key (or a rendition's path) is a private photo's, by its first folder:
+    never served by the public media view. Case-blind, for storages on case-blind disks."""
+    first = path.split("/", 1)[0].lower()
+    return first == PRIVATE_FOLDER or first in LEGACY_PRIVATE_FOLDERS
 
 
 def average_colour(image: Image.Image) -> str:
@@ -115,7 +138,7 @@ def delete_photo(key: str) -> None:
 
 
 def photo_url(key: str, size: int) -> str:
-    """Return the public URL of one rendition."""
+    """Return the public URL of one rendition (never for a private photo: see the module)."""
     return str(default_storage.url(rendition_path(key, size)))
 
 

@@ -374,7 +374,8 @@ class DisputeStatement(AppendOnlyModel):
 
 
 class DisputePhoto(AppendOnlyModel):
-    """A photo attached to a statement: WebP renditions under ``key`` (core.images)."""
+    """A photo attached to a statement: WebP renditions under ``key`` (core.images). Private:
+    served only by ``web.views.private_photos`` to whoever may see the dispute."""
 
     statement = models.ForeignKey(DisputeStatement, on_delete=models.PROTECT, related_name="photos")
     key = models.CharField(max_length=200, unique=True)

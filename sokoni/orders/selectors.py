@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from sokoni.accounts.models import User
 from sokoni.core.errors import NotFound
@@ -14,6 +14,7 @@ from sokoni.orders.models import (
     CartItem,
     Checkout,
     Dispute,
+    DisputePhoto,
     DisputeStatement,
     Order,
     OrderEvent,
@@ -149,6 +150,21 @@ def dispute_statements(dispute: Dispute) -> list[DisputeStatement]:
         .prefetch_related("photos")
         .order_by("created_at", "pk")
     )
+
+
+def dispute_photo_get(user: User, photo_id: Any) -> DisputePhoto:
+    """A photo of a dispute's statement, for whoever may see the dispute: the order's buyer,
+    the shop's owner, or staff (who decide disputes). NotFound for anyone else."""
+    photos = DisputePhoto.objects.filter(pk=_valid_id(photo_id))
+    if not user.is_staff:
+        photos = photos.filter(
+            Q(statement__dispute__order__buyer=user)
+            | Q(statement__dispute__order__shop__owner=user)
+        )
+    photo = photos.first()
+    if photo is None:
+        raise NotFound()
+    return photo
 
 
 def cash_due_for_operator(user: User) -> QuerySet[PaymentIntent]:

@@ -8,6 +8,8 @@ last; anything stored is deleted again when the operation fails. The other side 
 about a new message: at once when they have no web password (a feature-phone account), else
 only when it is still unread after ``MESSAGE_SMS_NOTICE_MINUTES``. Staff read a thread only
 when one of its messages is reported or its order is disputed, and every such read is logged.
+Photos sent in messages are private (``core.images.private_folder``): only the thread's two
+people, and staff on the same terms, get them (``web.views.private_photos``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,13 @@ from django.utils.translation import gettext_lazy, pgettext
 from sokoni.accounts.models import User
 from sokoni.catalog.models import Product
 from sokoni.core.errors import NotFound
-from sokoni.core.images import StoredPhoto, check_photos, discard_photos, store_photo
+from sokoni.core.images import (
+    StoredPhoto,
+    check_photos,
+    discard_photos,
+    private_folder,
+    store_photo,
+)
 from sokoni.core.tasks import defer
 from sokoni.orders.models import Dispute, Order
 from sokoni.orders.notices import notify
@@ -70,6 +78,8 @@ OFF_PLATFORM_WARNING: Final = gettext_lazy(
     "Keep the conversation on Sokoni: payments and promises made elsewhere are not protected."
 )
 SMS_QUOTE_CHARS: Final = 80
+# A staff member's logged read of a thread covers their reads of its photos for this long.
+STAFF_READ_COVERS: Final = timedelta(hours=1)
 
 
 def role_in(thread: Thread, user_id: int) -> str | None:
@@ -132,7 +142,7 @@ def _attach(message: Message, images: Sequence[bytes], stored: list[StoredPhoto]
     caller deletes what ``stored`` holds if its transaction does not commit."""
     for data in images:
         try:
-            stored.append(store_photo(data, f"messages/{message.thread_id}"))
+            stored.append(store_photo(data, private_folder(f"messages/{message.thread_id}")))
         except ValidationError as error:
             raise AttachmentInvalid(error.messages[0], field="images") from error
     MessageAttachment.objects.bulk_create(
@@ -406,6 +416,27 @@ def message_report_decide(*, staff: User, report_id: int, note: object = "") -> 
     return report
 
 
+def _staff_reason(thread: Thread) -> str | None:
+    """Why staff may read a private thread now, or None: a message in it is reported (open
+    report), the shop has an open extortion report on its buyer, or its order is under an
+    undecided dispute."""
+    if (
+        MessageReport.objects.filter(
+            message__thread=thread, status=MessageReportStatus.OPEN
+        ).exists()
+        or ExtortionReport.objects.filter(
+            shop_id=thread.shop_id, buyer_id=thread.buyer_id, status=ReportStatus.OPEN
+        ).exists()
+    ):
+        return AccessReason.REPORTED
+    if (
+        thread.order_id is not None
+        and Dispute.objects.filter(order_id=thread.order_id, decision="").exists()
+    ):
+        return AccessReason.DISPUTE
+    return None
+
+
 @transaction.atomic
 def thread_for_staff(*, staff: User, thread_id: int) -> Thread:
     """A private thread for staff, only while a message in it is reported (open report), the
@@ -420,21 +451,36 @@ def thread_for_staff(*, staff: User, thread_id: int) -> Thread:
     )
     if thread is None:
         raise NotFound(field="thread")
-    if (
-        MessageReport.objects.filter(
-            message__thread=thread, status=MessageReportStatus.OPEN
-        ).exists()
-        or ExtortionReport.objects.filter(
-            shop_id=thread.shop_id, buyer_id=thread.buyer_id, status=ReportStatus.OPEN
-        ).exists()
-    ):
-        why = AccessReason.REPORTED
-    elif (
-        thread.order_id is not None
-        and Dispute.objects.filter(order_id=thread.order_id, decision="").exists()
-    ):
-        why = AccessReason.DISPUTE
-    else:
+    why = _staff_reason(thread)
+    if why is None:
         raise NotFound(field="thread")
     ThreadAccess.objects.create(staff=staff, thread=thread, why=why)
     return thread
+
+
+@transaction.atomic
+def attachment_for_staff(
+    *, staff: User, attachment_id: int, now: datetime | None = None
+) -> MessageAttachment:
+    """A photo sent in a private thread, for staff, on the same terms as ``thread_for_staff``
+    (NotFound otherwise). The read is logged like the thread's, except when this staff
+    member's read of the thread was logged in the last STAFF_READ_COVERS: opening the thread
+    logs one read, and its photos loading with the page add no rows."""
+    if not staff.is_staff:
+        raise NotFound(field="photo")
+    attachment = (
+        MessageAttachment.objects.select_related("message__thread").filter(pk=attachment_id).first()
+    )
+    if attachment is None:
+        raise NotFound(field="photo")
+    thread = attachment.message.thread
+    why = _staff_reason(thread)
+    if why is None:
+        raise NotFound(field="photo")
+    moment = now or timezone.now()
+    logged = ThreadAccess.objects.filter(
+        staff=staff, thread=thread, at__gt=moment - STAFF_READ_COVERS
+    )
+    if not logged.exists():
+        ThreadAccess.objects.create(staff=staff, thread=thread, at=moment, why=why)
+    return attachment

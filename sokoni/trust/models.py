@@ -233,7 +233,9 @@ class Message(models.Model):
 
 
 class MessageAttachment(models.Model):
-    """A photo sent with a message (WebP renditions under ``key``)."""
+    """A photo sent with a message (WebP renditions under ``key``). Private: served only by
+    ``web.views.private_photos`` to the thread's two people (and to staff when it is open to
+    them)."""
 
     message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
     key = models.CharField(max_length=200)

@@ -38,7 +38,14 @@ from sokoni.core.text import parse_positive_int
 from sokoni.orders.models import Checkout, Order, OrderLine
 from sokoni.orders.states import OrderStatus
 from sokoni.payments.models import PaymentIntent, Payout
-from sokoni.trust.models import ExtortionReport, Message, MessageReport, Review, Thread
+from sokoni.trust.models import (
+    ExtortionReport,
+    Message,
+    MessageAttachment,
+    MessageReport,
+    Review,
+    Thread,
+)
 from sokoni.trust.reputation import (
     SECONDS_PER_DAY,
     Rating,
@@ -481,3 +488,15 @@ def message_thread_id_for_participant(user_id: int, message_id: int) -> int:
     if thread_id is None:
         raise NotFound(field="message")
     return thread_id
+
+
+def attachment_get_for_participant(user_id: int, attachment_id: int) -> MessageAttachment:
+    """A photo sent in one of the user's threads (as its buyer or the shop's owner); NotFound
+    for anyone else (staff read photos through ``messages.attachment_for_staff``)."""
+    attachment = MessageAttachment.objects.filter(
+        Q(message__thread__buyer_id=user_id) | Q(message__thread__shop__owner_id=user_id),
+        pk=attachment_id,
+    ).first()
+    if attachment is None:
+        raise NotFound(field="photo")
+    return attachment

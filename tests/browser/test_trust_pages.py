@@ -100,3 +100,36 @@ def test_a_buyer_reviews_with_a_photo_in_the_browser(
     review = Review.objects.get()
     assert (review.rating, review.text, len(review.photos)) == (4, "Fresh tea, well packed.", 1)
     assert page.locator(f"img[src*='{review.photos[0]['key']}']").count() == 1
+
+
+def test_a_photo_sent_in_a_message_shows_to_its_reader_and_no_one_else(
+    page: Any, live_server: Any, world: World
+) -> None:
+    """The thumbnail in a thread loads from the private photo view for the thread's seller; the
+    same address shows a stranger nothing, and /media/ never serves the file."""
+    from sokoni.accounts.tests.factories import UserFactory
+    from sokoni.trust.messages import thread_start
+
+    # given
+    product = world.products[2]
+    message = thread_start(
+        sender=world.buyer, product_id=product.pk, body="This door?", images=[_png()]
+    )
+    attachment = message.attachments.get()
+    thumb = reverse("message_photo", kwargs={"pk": attachment.pk, "size": 160})
+    # when
+    log_in(page, live_server, product.shop.owner)
+    page.goto(live_server.url + reverse("trust:thread", args=[message.thread_id]))
+    image = page.locator(f"img[src='{thumb}']")
+    image.wait_for()
+    loaded = image.evaluate("img => img.decode().then(() => img.naturalWidth)")
+    page.context.clear_cookies()
+    log_in(page, live_server, UserFactory())
+    stranger = page.goto(live_server.url + thumb)
+    public = page.goto(f"{live_server.url}/media/{attachment.key}/160.webp")
+    # then
+    assert loaded > 0
+    assert stranger is not None
+    assert stranger.status == 404
+    assert public is not None
+    assert public.status == 404

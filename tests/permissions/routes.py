@@ -118,7 +118,23 @@ WEB: dict[str, Route] = {
     "set_language": public(methods=("POST",), status=302),
     "healthz": public(),
     "service_worker": public(),
-    "media": public(lambda w: {"path": "missing.webp"}, status=404, why="files by unguessable key"),
+    "media": public(
+        lambda w: {"path": f"{w.dispute_photo_a.key}/160.webp"},
+        status=404,
+        why="public photos by unguessable key; private photos (this one) never, to anyone",
+    ),
+    "dispute_photo": own(
+        "buyer_a",
+        lambda w: {"pk": w.dispute_photo_a.pk, "size": 160},
+        allowed=("seller_a", "staff"),
+        why="the dispute's sides and staff (who decide it)",
+    ),
+    "message_photo": own(
+        "buyer_a",
+        lambda w: {"pk": w.message_photo_a.pk, "size": 160},
+        allowed=("seller_a", "staff"),
+        why="the thread's two people; staff while its order is disputed (logged)",
+    ),
     # accounts
     "accounts:signup": public(),
     "accounts:login": public(),

@@ -76,6 +76,7 @@ def build(tasks: Any) -> World:
     from sokoni.agents.tests.conftest import assisted_checkout, make_counter, paid_in_cash
     from sokoni.catalog import search
     from sokoni.catalog.tests.factories import ProductFactory, ProductImageFactory, ShopFactory
+    from sokoni.catalog.tests.images import png_bytes
     from sokoni.logistics.models import Run
     from sokoni.logistics.runs import runs_plan
     from sokoni.logistics.services import pickup_check_in
@@ -139,10 +140,18 @@ def build(tasks: Any) -> World:
     # A shipped order (buyer A confirms, extends or disputes it; its parcel is tracked).
     shipped = paid_order(tasks, buyer=buyer_a, lines=[(product_a, 1)])
     w.objects["shipped_order_a"] = order_ship(order=shipped, actor=seller_a, tracking_ref="A-1")
-    # A disputed order (statements, the staff's dispute page).
+    # A disputed order with a photo as evidence (statements, the staff's dispute page, the
+    # private photo).
     disputed = shipped_order(tasks, buyer=buyer_a, lines=[(product_a, 1)])
-    order_dispute_open(order=disputed, actor=buyer_a, reason="not_received", details="Nothing.")
+    order_dispute_open(
+        order=disputed,
+        actor=buyer_a,
+        reason="not_received",
+        details="Nothing.",
+        images=[png_bytes()],
+    )
     w.objects["disputed_order_a"] = disputed
+    w.objects["dispute_photo_a"] = disputed.dispute.statements.get().photos.get()
     # A completed order: its line is reviewed, the review answered; a second line waits.
     done = shipped_order(tasks, buyer=buyer_a, lines=[(product_a, 1)])
     order_delivered(order_id=done.pk, actor=None, reference="A-DONE")
@@ -176,12 +185,16 @@ def build(tasks: Any) -> World:
     # -- messages --------------------------------------------------------------------------------
     first = thread_start(sender=buyer_a, product_id=product_a.pk, body="Is it raw honey?")
     reply = message_send(sender=seller_a, thread_id=first.thread_id, body="Yes, raw.")
-    about_dispute = thread_start(sender=buyer_a, order_id=disputed.pk, body="Where is my jar?")
+    # With a photo: staff may see it while the order is disputed.
+    about_dispute = thread_start(
+        sender=buyer_a, order_id=disputed.pk, body="Where is my jar?", images=[png_bytes()]
+    )
     w.objects.update(
         thread_a=first.thread,
         message_a=first,
         reply_a=reply,
         disputed_thread_a=about_dispute.thread,
+        message_photo_a=about_dispute.attachments.get(),
     )
     thread_start(sender=buyer_b, product_id=shop_b.products.get().pk, body="Fresh?")
 

@@ -27,7 +27,13 @@ from django.utils import timezone
 
 from sokoni.accounts.models import User
 from sokoni.core.errors import NotFound
-from sokoni.core.images import StoredPhoto, delete_photo, open_checked, store_photo
+from sokoni.core.images import (
+    StoredPhoto,
+    delete_photo,
+    open_checked,
+    private_folder,
+    store_photo,
+)
 from sokoni.core.tasks import defer
 from sokoni.core.text import has_hidden_characters
 from sokoni.orders import reasons
@@ -81,8 +87,9 @@ def checked_photos(images: Sequence[bytes], *, field: str = "photos") -> list[by
 
 
 def photo_folder(order: Order) -> str:
-    """Where a dispute's photos go: under the order's id, as the dispute's pages are named."""
-    return f"disputes/{order.pk}"
+    """Where a dispute's photos go: private (served only to the dispute's parties and staff,
+    by ``web.views.private_photos``), under the order's id, as the dispute's pages are named."""
+    return private_folder(f"disputes/{order.pk}")
 
 
 def with_photos(

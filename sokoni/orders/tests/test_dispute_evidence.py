@@ -52,9 +52,9 @@ RLO = "\u202e"  # right-to-left override
 
 @pytest.fixture
 def stored_files():
-    """List every file the default storage holds under disputes/ (emptied first)."""
-    storage.empty_folder("disputes")
-    return lambda: sorted(storage.stored_files("disputes"))
+    """List every file the default storage holds under private/disputes/ (emptied first)."""
+    storage.empty_folder("private/disputes")
+    return lambda: sorted(storage.stored_files("private/disputes"))
 
 
 def texts_to(user):
@@ -101,7 +101,7 @@ def test_opening_makes_the_buyers_first_statement_with_photos(tasks, stored_file
     )
     assert statement.photos.count() == 2
     assert len(stored_files()) == 2 * 3  # three renditions each
-    assert all(name.startswith(f"disputes/{order.pk}/") for name in stored_files())
+    assert all(name.startswith(f"private/disputes/{order.pk}/") for name in stored_files())
     assert (dispute.stage, dispute.due_at) == (
         DisputeStage.AWAITING_SELLER,
         now + timedelta(days=3),

@@ -94,8 +94,9 @@ def test_the_seller_answers_with_a_photo_and_the_buyer_sees_it(client, tasks, st
     [photo] = DisputePhoto.objects.all()
     assert "Sent on Monday by bus." in text_of(page)
     assert "Nothing came." in text_of(page)
-    assert f'href="/media/{photo.key}/960.webp"' in html
-    assert f'src="/media/{photo.key}/160.webp"' in html
+    assert f'href="/private-photo/dispute/{photo.pk}/960.webp"' in html
+    assert f'src="/private-photo/dispute/{photo.pk}/160.webp"' in html
+    assert "/media/" not in html
     assert "Sokoni staff decide by" in text_of(page)
 
 
@@ -247,7 +248,7 @@ def test_staff_see_the_evidence_side_by_side_and_can_ask(client, tasks, stored_f
     assert 'class="sides"' in html
     assert html.index("Which bus?") < html.index("Sent by bus.")  # buyer column, then seller
     [photo] = DisputePhoto.objects.all()
-    assert f'href="/media/{photo.key}/960.webp"' in html
+    assert f'href="/private-photo/dispute/{photo.pk}/960.webp"' in html
     assert "The seller has until" not in text_of(page)
     assert "Sokoni staff decide by" in text_of(page)
 

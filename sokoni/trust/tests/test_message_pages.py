@@ -135,10 +135,11 @@ def test_a_photo_is_shown_as_a_thumbnail_link_with_alt_text(client):
     client.force_login(first.sender)
     response = client.post(thread_url(first.thread_id), {"body": "", "images": [photo()]})
     assert response.status_code == 302
-    key = MessageAttachment.objects.get().key
+    pk = MessageAttachment.objects.get().pk
     page = client.get(thread_url(first.thread_id)).content.decode()
-    assert f'href="/media/{key}/960.webp"' in page
-    assert f'src="/media/{key}/160.webp"' in page
+    assert f'href="/private-photo/message/{pk}/960.webp"' in page
+    assert f'src="/private-photo/message/{pk}/160.webp"' in page
+    assert "/media/" not in page
     assert 'alt="Photo 1 sent with this message"' in page
 
 

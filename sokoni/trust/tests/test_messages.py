@@ -53,14 +53,14 @@ def ask(product=None, buyer=None, body="Is it still available?", images=()):
     return thread_start(sender=buyer, product_id=product.pk, body=body, images=images)
 
 
-def stored_files(folder="messages"):
+def stored_files(folder="private/messages"):
     return storage.stored_files(folder)
 
 
 @pytest.fixture(autouse=True)
 def _no_photos_yet():
     """The in-memory storage lives as long as the process: start each test empty."""
-    storage.empty_folder("messages")
+    storage.empty_folder("private/messages")
 
 
 def nothing_stored():
@@ -242,7 +242,7 @@ def test_up_to_three_photos_are_stored_and_a_photo_alone_is_a_message():
     assert message.body == ""
     photos = list(message.attachments.order_by("pk"))
     assert [(p.width, p.height) for p in photos] == [(64, 48), (32, 32), (64, 48)]
-    assert all(p.key.startswith(f"messages/{message.thread_id}/") for p in photos)
+    assert all(p.key.startswith(f"private/messages/{message.thread_id}/") for p in photos)
     assert len(stored_files()) == 9  # three renditions each
 
 

@@ -58,9 +58,9 @@ def test_anything_else_is_a_download_of_no_particular_type(client, name):
     """An uploaded page, SVG or script is never rendered or run from the site's origin: it
     is an attachment, application/octet-stream, nosniff."""
     # given
-    default_storage.save(f"messages/1/{name}", ContentFile(b"<script>alert(1)</script>"))
+    default_storage.save(f"products/1/{name}", ContentFile(b"<script>alert(1)</script>"))
     # when
-    response = client.get(f"/media/messages/1/{name}")
+    response = client.get(f"/media/products/1/{name}")
     # then
     assert response.status_code == 200
     assert response["Content-Type"] == "application/octet-stream"

@@ -171,6 +171,10 @@ def test_the_worker_never_keeps_private_areas():
         "/checkout/",
         "/search/",
         "/offline/",
+        # dispute evidence and photos in messages (fetched as images, or opened full size)
+        "/private-photo/dispute/1/960.webp",
+        "/private-photo/message/2/160.webp",
+        "/fr/private-photo/message/2/160.webp",
     ]
     assert [url for url in kept if not public.match(url)] == []
     assert [url for url in never if public.match(url)] == []

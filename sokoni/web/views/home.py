@@ -23,6 +23,7 @@ from sokoni.accounts.services import user_set_preferences
 from sokoni.catalog.selectors import category_roots, product_list_public
 from sokoni.core.db_router import reads_from_replica
 from sokoni.core.health import check_health
+from sokoni.core.images import is_private_key
 from sokoni.core.security import log_refusal
 from sokoni.villages.selectors import village_list_featured
 from sokoni.web.page_cache import visitor_page
@@ -74,10 +75,12 @@ def media(request: HttpRequest, path: str) -> FileResponse:
     odd characters are a 400 (logged), so nothing outside the storage can be named. Known
     image types are served as such; anything else as an attachment of no particular type,
     and nothing is ever sniffed (nosniff), so an uploaded page or script never runs here.
+    Private photos (dispute evidence, photos sent in messages) are a 404 here, whether or not
+    the file exists: they are served only by ``private_photos``, to the people who may see them.
     """
     if not _KEY.fullmatch(path):
         raise SuspiciousFileOperation(f"media path {path[:200]!r}")
-    if not default_storage.exists(path):
+    if is_private_key(path) or not default_storage.exists(path):
         raise Http404
     extension = PurePosixPath(path).suffix.lower()
     content_type = IMAGE_TYPES.get(extension)
