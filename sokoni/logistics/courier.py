@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,9 +50,14 @@ HS_CODE: Final = re.compile(r"\d{6,10}")
 # A failed booking (courier unreachable) is tried again, later each time, this many times.
 BOOK_ATTEMPTS: Final = 6
 BOOK_RETRY_AFTER: Final = timedelta(minutes=15)
+# How long one booking attempt holds the parcel (a worker dying mid-call frees it then).
+BOOK_HOLD: Final = timedelta(minutes=10)
 # After booking, the courier is asked every 6 hours for 15 days, in case webhooks are lost.
 POLL_EVERY: Final = timedelta(hours=6)
 POLL_ROUNDS: Final = 60
+# A booking or a poll still not done this long after its time has lost its task: the clock's
+# sweep (``couriers_due``) does it.
+LOST_AFTER: Final = timedelta(minutes=5)
 
 _S = ShipmentStatus
 # What each courier event may move a parcel to: the first the table allows wins. A courier
@@ -163,11 +168,15 @@ def customs_problems(customs: Customs) -> list[str]:
 def courier_book(*, shipment_id: int, attempt: int = 1) -> Booking | None:
     """Book an export parcel with its courier and keep the tracking number on the shipment.
 
-    Called by ``courier_book_task`` after the payment committed, never inside a transaction.
-    Idempotent: a parcel already booked, finished or not exported is left alone, and couriers
-    answer a repeated booking of the same parcel with the first one. A refusal is logged with
-    the courier's reason and the parcel waits (the seller sees what is missing on the customs
-    page and asks again); an unreachable courier is tried again later.
+    Called by ``courier_book_task`` after the payment committed (and by the clock's sweep when
+    that task was lost), never inside a transaction. Idempotent: a parcel already booked,
+    finished or not exported is left alone, and couriers answer a repeated booking of the same
+    parcel with the first one. An attempt first holds the parcel with a conditional update of
+    ``courier_book_due_at`` (a late task and the sweep never call the courier together), and
+    a parcel whose next attempt is not due yet is left for it. A refusal is logged with the
+    courier's reason and the parcel waits (the seller sees what is missing on the customs
+    page and asks again); an unreachable courier is tried again later, ``BOOK_ATTEMPTS`` times
+    in all, after which the parcel is left for a person (or the seller's new request).
     """
     shipment = (
         Shipment.objects.select_related("order", "origin_hub")
@@ -177,8 +186,20 @@ def courier_book(*, shipment_id: int, attempt: int = 1) -> Booking | None:
     )
     if shipment is None:
         return None
+    now = timezone.now()
+    due = shipment.courier_book_due_at
+    if due is not None and due > now:
+        return None  # another attempt holds the parcel, or its retry is not due yet
+    hold = now + BOOK_HOLD
+    held = Shipment.objects.filter(
+        pk=shipment.pk, courier_tracking="", courier_book_due_at=due
+    ).update(courier_book_due_at=hold, courier_book_attempts=attempt)
+    if held != 1:
+        return None
+    mine = Shipment.objects.filter(pk=shipment.pk, courier_book_due_at=hold)
     gateway = gateway_for_shipment(shipment)
     if gateway is None:
+        mine.update(courier_book_due_at=None)
         return None
     customs = customs_for(shipment.order)
     try:
@@ -187,20 +208,66 @@ def courier_book(*, shipment_id: int, attempt: int = 1) -> Booking | None:
         logger.warning(
             "courier %s refused parcel %s: %s", gateway.code, shipment.code, refusal.message
         )
+        mine.update(courier_book_due_at=None)
         return None
     except CourierUnavailable:
-        logger.warning("courier %s unreachable for parcel %s", gateway.code, shipment.code)
-        if attempt < BOOK_ATTEMPTS:
-            later = timezone.now() + BOOK_RETRY_AFTER * attempt
-            defer(courier_book_task, shipment.pk, attempt + 1, run_after=later)
+        logger.warning(
+            "courier %s unreachable for parcel %s (attempt %s of %s)",
+            gateway.code,
+            shipment.code,
+            attempt,
+            BOOK_ATTEMPTS,
+        )
+        if attempt >= BOOK_ATTEMPTS:
+            logger.warning("parcel %s not booked: left for a person", shipment.code)
+            mine.update(courier_book_due_at=None)
+            return None
+        later = timezone.now() + BOOK_RETRY_AFTER * attempt
+        with transaction.atomic():
+            if mine.update(courier_book_due_at=later):
+                defer(courier_book_task, shipment.pk, attempt + 1, run_after=later)
         return None
     with transaction.atomic():
+        booked_at = timezone.now()
         stored = Shipment.objects.filter(pk=shipment.pk, courier_tracking="").update(
-            courier_tracking=booking.tracking_number[:40]
+            courier_tracking=booking.tracking_number[:40],
+            courier_book_due_at=None,
+            courier_polls=0,
+            courier_polled_at=booked_at,
         )
         if stored:
-            defer(courier_poll_task, shipment.pk, 1, run_after=timezone.now() + POLL_EVERY)
+            defer(courier_poll_task, shipment.pk, 1, run_after=booked_at + POLL_EVERY)
     return booking
+
+
+def courier_book_due(*, now: datetime | None = None) -> int:
+    """Book the export parcels whose booking task was lost (``manage.py couriers_due``, a
+    sweep of the clock); return how many were tried.
+
+    A parcel is taken ``LOST_AFTER`` past the time its attempt was due (or held until), with
+    the attempt that follows the last one made, so the sweep never books past
+    ``BOOK_ATTEMPTS``; a parcel refused or given up has no time due and is left alone. Safe
+    beside a late task: ``courier_book`` holds the parcel before calling the courier. A
+    failure with one parcel is logged and the others are still tried.
+    """
+    moment = now or timezone.now()
+    lost = (
+        Shipment.objects.filter(
+            is_export=True,
+            courier_tracking="",
+            courier_book_due_at__lte=moment - LOST_AFTER,
+            courier_book_attempts__lt=BOOK_ATTEMPTS,
+        )
+        .exclude(status__in=FINISHED)
+        .order_by("pk")
+    )
+    due = list(lost.values_list("pk", "courier_book_attempts")[:200])
+    for shipment_id, attempts in due:
+        try:
+            courier_book(shipment_id=shipment_id, attempt=attempts + 1)
+        except Exception:
+            logger.exception("booking parcel %s failed", shipment_id)
+    return len(due)
 
 
 def courier_book_request(*, order: Order) -> None:
@@ -219,7 +286,12 @@ def courier_book_request(*, order: Order) -> None:
         raise BookingRefused(
             _("Fix the customs data first: %(problems)s.") % {"problems": "; ".join(problems)}
         )
-    defer(courier_book_task, shipment.pk)
+    # A new request starts the count again; the sweep books it should its task be lost.
+    with transaction.atomic():
+        Shipment.objects.filter(pk=shipment.pk, courier_tracking="").update(
+            courier_book_due_at=timezone.now(), courier_book_attempts=0
+        )
+        defer(courier_book_task, shipment.pk)
 
 
 # -- the courier's feed ----------------------------------------------------------------------
@@ -342,7 +414,17 @@ def courier_poll(*, shipment_id: int) -> int:
 
 
 def courier_poll_round(*, shipment_id: int, round_number: int) -> int:
-    """One scheduled poll; the next is queued while the parcel is on its way."""
+    """One scheduled poll; the next is queued while the parcel is on its way.
+
+    The round is claimed first (a conditional update of ``courier_polls``), so a task
+    delivered twice, or a late task after the sweep took its round, polls nothing and queues
+    nothing: one chain of polls per parcel. After ``POLL_ROUNDS`` no further poll is queued.
+    """
+    claimed = Shipment.objects.filter(pk=shipment_id, courier_polls__lt=round_number).update(
+        courier_polls=round_number, courier_polled_at=timezone.now()
+    )
+    if not claimed:
+        return 0
     applied = courier_poll(shipment_id=shipment_id)
     unfinished = Shipment.objects.filter(pk=shipment_id).exclude(status__in=FINISHED).exists()
     if unfinished and round_number < POLL_ROUNDS:
@@ -351,12 +433,30 @@ def courier_poll_round(*, shipment_id: int, round_number: int) -> int:
     return applied
 
 
-def courier_poll_due() -> int:
-    """Poll every booked export still on its way (from cron, in case tasks were lost)."""
-    ids = (
-        Shipment.objects.filter(is_export=True)
+def courier_poll_due(*, now: datetime | None = None) -> int:
+    """Poll the booked exports whose polling task was lost (``manage.py couriers_due``, a sweep
+    of the clock); return how many were polled.
+
+    A parcel on its way is taken when neither a poll nor a move of the parcel (a webhook) has
+    been seen for ``POLL_EVERY`` and ``LOST_AFTER`` more, and while it has polls left of its
+    ``POLL_ROUNDS``; its next round is polled and the chain of tasks starts again from it. A
+    failure with one parcel is logged and the others are still polled.
+    """
+    moment = now or timezone.now()
+    quiet = moment - POLL_EVERY - LOST_AFTER
+    lost = (
+        Shipment.objects.filter(
+            is_export=True, courier_polls__lt=POLL_ROUNDS, status_changed_at__lte=quiet
+        )
+        .filter(Q(courier_polled_at__isnull=True) | Q(courier_polled_at__lte=quiet))
         .exclude(courier_tracking="")
         .exclude(status__in=FINISHED)
-        .values_list("pk", flat=True)
+        .order_by("pk")
     )
-    return sum(courier_poll(shipment_id=pk) for pk in list(ids))
+    due = list(lost.values_list("pk", "courier_polls")[:200])
+    for shipment_id, polls in due:
+        try:
+            courier_poll_round(shipment_id=shipment_id, round_number=polls + 1)
+        except Exception:
+            logger.exception("polling parcel %s failed", shipment_id)
+    return len(due)

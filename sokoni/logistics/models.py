@@ -111,6 +111,16 @@ class Shipment(models.Model):
     promised_to = models.DateField(_("promised by"))
     # The international courier's own tracking number, for exports.
     courier_tracking = models.CharField(_("courier tracking number"), max_length=40, blank=True)
+    # Booking an export: when the next attempt is due (or until when one attempt holds the
+    # parcel), empty when none is (booked, refused, given up); the clock's sweep books the
+    # parcels whose attempt is overdue, its task lost. See ``courier.courier_book``.
+    courier_book_due_at = models.DateTimeField(_("courier booking due"), null=True, blank=True)
+    courier_book_attempts = models.PositiveSmallIntegerField(
+        _("courier booking attempts"), default=0
+    )
+    # Polling the courier once booked: rounds done and when it was last asked (or booked).
+    courier_polls = models.PositiveSmallIntegerField(_("courier polls"), default=0)
+    courier_polled_at = models.DateTimeField(_("courier last asked"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     picked_up_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
@@ -338,6 +348,26 @@ class RunLeftover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shipment_id} {self.date}: {self.reason}"
+
+
+class PlannedDay(models.Model):
+    """A hub's day that has a plan (made by the daily task, the clock's sweep, the command or
+    hub staff), however empty: the sweep plans only days without one."""
+
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("date"))
+    planned_at = models.DateTimeField(_("last planned"))
+
+    class Meta:
+        verbose_name = _("planned day")
+        verbose_name_plural = _("planned days")
+        ordering = ["-date", "hub"]
+        constraints = [
+            models.UniqueConstraint(fields=["hub", "date"], name="planned_day_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hub_id} {self.date}"
 
 
 # -- exports by international courier ----------------------------------------------------------

@@ -16,6 +16,7 @@ their runs, hub staff the runs of their hub, Sokoni staff everything, anyone els
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -34,7 +35,15 @@ from sokoni.core.errors import InvalidInput, NotFound, StaleState
 from sokoni.core.money import Money
 from sokoni.core.tasks import defer
 from sokoni.logistics import routing
-from sokoni.logistics.models import Run, RunLeftover, RunStop, Shipment, TrackingEvent, Vehicle
+from sokoni.logistics.models import (
+    PlannedDay,
+    Run,
+    RunLeftover,
+    RunStop,
+    Shipment,
+    TrackingEvent,
+    Vehicle,
+)
 from sokoni.logistics.shipments import shipments_cancel_unsent
 from sokoni.logistics.states import RunStatus, ShipmentStatus
 from sokoni.orders.states import HELD
@@ -53,6 +62,9 @@ VILLAGE_OPEN: Final = dt.time(8, 0)
 VILLAGE_CLOSE: Final = dt.time(17, 0)
 # The daily task plans each hub's day at this local time, when the night's orders are in.
 PLAN_AT: Final = dt.time(5, 0)
+# A hub's day still without a plan this long after PLAN_AT has lost its task: the clock's
+# sweep (``plan_due``) plans it.
+PLAN_LOST_AFTER: Final = dt.timedelta(minutes=30)
 # Reasons Sokoni adds to the engine's (``routing.Reason``).
 NO_VEHICLE: Final = "no_vehicle"
 ORDER_CLOSED: Final = "order_closed"
@@ -64,6 +76,7 @@ REASON_TEXT: Final[dict[str, Any]] = {
     ),
 }
 _HELD = list(HELD)
+logger = logging.getLogger(__name__)
 _KEPT = (RunStatus.STARTED, RunStatus.DONE)
 
 
@@ -315,10 +328,24 @@ def runs_plan(*, hub: Hub, day: dt.date, time_limit_s: float = 5.0) -> PlanResul
     written in one transaction holding the hub's row lock, so two plannings of one hub follow
     each other. Should a run start while the engine works, the day is planned again.
     """
+    result = _plan_day(hub, day, time_limit_s, keep_a_plan=False)
+    if result is None:  # pragma: no cover - only a plan that may be kept gives none
+        raise StaleState()
+    return result
+
+
+def _plan_day(
+    hub: Hub, day: dt.date, time_limit_s: float, *, keep_a_plan: bool
+) -> PlanResult | None:
+    """``runs_plan``; with ``keep_a_plan``, a day that has a plan (seen again under the hub's
+    lock, before writing) is left as it is and None returned."""
     if not isinstance(day, dt.date):
         raise InvalidInput(_("Give the day to plan."), field="day")
     time_limit_s = min(max(float(time_limit_s), 0.1), 600.0)
+    planned = PlannedDay.objects.filter(hub=hub, date=day)
     for _attempt in range(3):
+        if keep_a_plan and planned.exists():
+            return None
         work = _gather(hub, day)
         if work.vehicles and work.parcels:
             plan = routing.plan_runs(
@@ -333,6 +360,8 @@ def runs_plan(*, hub: Hub, day: dt.date, time_limit_s: float = 5.0) -> PlanResul
             plan = _no_plan(work)
         with transaction.atomic():
             Hub.objects.select_for_update().only("pk").get(pk=hub.pk)
+            if keep_a_plan and planned.exists():
+                return None  # planned meanwhile (hub staff, the daily task): theirs stands
             if frozenset(_kept_runs(hub, day).values_list("pk", flat=True)) != work.kept_ids:
                 continue  # a run started meanwhile: its parcels and vehicle are taken
             return _store(hub, day, work, plan)
@@ -362,6 +391,7 @@ def _store(hub: Hub, day: dt.date, work: _Work, plan: routing.Plan) -> PlanResul
         status=RunStatus.PLANNED,
     ).delete()
     RunLeftover.objects.filter(hub=hub, date=day).delete()
+    PlannedDay.objects.update_or_create(hub=hub, date=day, defaults={"planned_at": timezone.now()})
 
     runs: list[Run] = []
     collect_links: list[Any] = []
@@ -511,6 +541,36 @@ def runs_schedule_daily(*, now: dt.datetime | None = None) -> list[tuple[Hub, dt
         defer(plan_runs_task, hub.pk, day.isoformat(), run_after=at)
         queued.append((hub, day))
     return queued
+
+
+def runs_plan_due(*, now: dt.datetime | None = None) -> list[PlanResult]:
+    """Plan today for every open hub whose daily planning was lost (``manage.py plan_due``, a
+    sweep of the clock); return the plans made.
+
+    The daily task plans a hub's day at PLAN_AT local time; a day that still has no plan
+    ``PLAN_LOST_AFTER`` later is planned here. A day that has one (the task's, the sweep's,
+    or hub staff's, with runs possibly on the road or edited since) is never planned again:
+    the plan is written only if none appeared while the engine worked. The next day is not
+    touched: its PLAN_AT has not come. A failure at one hub is logged and the others are
+    still planned.
+    """
+    moment = now or timezone.now()
+    plans: list[PlanResult] = []
+    for hub in Hub.objects.filter(is_active=True).order_by("code"):
+        local = moment.astimezone(country_zone(hub.country))
+        due_at = dt.datetime.combine(local.date(), PLAN_AT, tzinfo=local.tzinfo)
+        if local < due_at + PLAN_LOST_AFTER:
+            continue
+        if PlannedDay.objects.filter(hub=hub, date=local.date()).exists():
+            continue
+        try:
+            result = _plan_day(hub, local.date(), 5.0, keep_a_plan=True)
+        except Exception:
+            logger.exception("planning hub %s for %s failed", hub.code, local.date())
+            continue
+        if result is not None:
+            plans.append(result)
+    return plans
 
 
 # -- reads: who sees which runs ----------------------------------------------------------------

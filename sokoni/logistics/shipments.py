@@ -74,6 +74,7 @@ def shipment_open(order: Order) -> Shipment | None:
     if existing is not None:
         return existing
     checkout = order.checkout
+    is_export = any(leg.get("leg") == "export" for leg in legs)
     earliest = _date(quote.get("earliest")) or timezone.localdate()
     latest = _date(quote.get("latest")) or earliest
     fields = {
@@ -84,7 +85,9 @@ def shipment_open(order: Order) -> Shipment | None:
         "centre_id": checkout.service_centre_id,
         "destination_country": checkout.destination_country
         or (checkout.service_centre.village.country if checkout.service_centre else ""),
-        "is_export": any(leg.get("leg") == "export" for leg in legs),
+        "is_export": is_export,
+        # Due for booking now: its task books it, or the clock's sweep should the task be lost.
+        "courier_book_due_at": timezone.now() if is_export else None,
         "weight_g": int(quote.get("weight_g") or 1),
         "volume_cm3": int(quote.get("volume_cm3") or quote.get("weight_g") or 1),
         "cost_minor": int(quote.get("cost_minor") or 0),

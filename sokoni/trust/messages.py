@@ -39,6 +39,7 @@ from sokoni.core.images import (
     store_photo,
 )
 from sokoni.core.tasks import defer
+from sokoni.messaging.models import OutboundSms
 from sokoni.orders.models import Dispute, Order
 from sokoni.orders.notices import notify
 from sokoni.trust import detector
@@ -80,6 +81,10 @@ OFF_PLATFORM_WARNING: Final = gettext_lazy(
 SMS_QUOTE_CHARS: Final = 80
 # A staff member's logged read of a thread covers their reads of its photos for this long.
 STAFF_READ_COVERS: Final = timedelta(hours=1)
+# A notice still not sent this long after it was due has lost its task: the sweep sends it.
+NOTICE_LOST_AFTER: Final = timedelta(minutes=5)
+# A message older than this gets no late notice (the sweep looks no further back).
+NOTICE_SWEEP_WINDOW: Final = timedelta(days=2)
 
 
 def role_in(thread: Thread, user_id: int) -> str | None:
@@ -337,9 +342,55 @@ def message_notice_due(*, message_id: int) -> bool:
         return False  # texted when the message came
     if read_at is not None and read_at >= message.created_at:
         return False
-    since = read_at.isoformat() if read_at is not None else "never"
-    notify(recipient, partial(_notice_text, message, thread), f"thread:{thread.pk}:{role}:{since}")
+    notify(recipient, partial(_notice_text, message, thread), _notice_key(thread, role, read_at))
     return True
+
+
+def _notice_key(thread: Thread, role: str, read_at: datetime | None) -> str:
+    """The outbox key of a notice: one per thread and reader until they read it again."""
+    since = read_at.isoformat() if read_at is not None else "never"
+    return f"thread:{thread.pk}:{role}:{since}"
+
+
+def message_notices_due(*, now: datetime | None = None) -> int:
+    """Text the readers of messages whose notice task was lost (``manage.py notices_due``, a
+    sweep of the clock); return how many notices were queued.
+
+    Taken: a message still unread ``NOTICE_LOST_AFTER`` past its notice time, sent in the last
+    ``NOTICE_SWEEP_WINDOW``, whose thread has had no notice to that reader since they last
+    read it (the outbox key of ``message_notice_due``). The first such message of each thread
+    and sender is the one the notice quotes, as its own task would have. Safe beside a late
+    task and a second sweep: the outbox key is unique, so a notice is queued once.
+    """
+    moment = now or timezone.now()
+    due_by = moment - timedelta(minutes=settings.MESSAGE_SMS_NOTICE_MINUTES) - NOTICE_LOST_AFTER
+    unread = (
+        Q(sender=F("thread__buyer"))
+        & (Q(thread__seller_read_at__isnull=True) | Q(thread__seller_read_at__lt=F("created_at")))
+    ) | (
+        Q(sender=F("thread__shop__owner"))
+        & (Q(thread__buyer_read_at__isnull=True) | Q(thread__buyer_read_at__lt=F("created_at")))
+    )
+    candidates = (
+        Message.objects.filter(unread, created_at__lte=due_by)
+        .filter(created_at__gt=moment - NOTICE_SWEEP_WINDOW)
+        .select_related("thread__shop__owner", "thread__buyer")
+        .order_by("thread_id", "created_at", "pk")
+    )
+    first: dict[tuple[int, int], Message] = {}
+    for message in candidates[:500]:
+        first.setdefault((message.thread_id, message.sender_id), message)
+    queued = 0
+    for message in first.values():
+        recipient, role, read_at = _other_side(message.thread, message.sender_id)
+        if not recipient.has_usable_password():
+            continue  # texted when the message came
+        key = _notice_key(message.thread, role, read_at)
+        if OutboundSms.objects.filter(dedupe_key=key).exists():
+            continue
+        message_notice_due(message_id=message.pk)
+        queued += OutboundSms.objects.filter(dedupe_key=key).exists()
+    return queued
 
 
 # -- reports and staff -------------------------------------------------------------------------

@@ -2,11 +2,15 @@
 events and the polling fallback, the customs page, the commercial invoice, and the product
 fields customs and delivery pricing read."""
 
+import importlib
 from datetime import timedelta
+from io import StringIO
 from unittest import mock
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
+from django.core.management import call_command
 from django.utils import timezone
 
 from sokoni.accounts.tests.factories import StaffFactory, UserFactory
@@ -16,9 +20,15 @@ from sokoni.catalog.services import product_create, product_update
 from sokoni.catalog.tests.factories import CategoryFactory, ProductFactory, ShopFactory
 from sokoni.core.errors import InvalidInput
 from sokoni.logistics.courier import (
+    BOOK_ATTEMPTS,
+    BOOK_HOLD,
+    POLL_EVERY,
+    POLL_ROUNDS,
     courier_book,
+    courier_book_request,
     courier_poll,
     courier_poll_due,
+    courier_poll_round,
     customs_for,
     customs_problems,
 )
@@ -40,7 +50,7 @@ from sokoni.logistics.models import (
 from sokoni.logistics.states import ShipmentStatus
 from sokoni.orders.models import Order
 from sokoni.orders.states import OrderStatus
-from sokoni.orders.tests.factories import paid_order, run_tasks_at
+from sokoni.orders.tests.factories import frozen, paid_order, run_tasks_at
 
 pytestmark = pytest.mark.django_db
 
@@ -264,6 +274,232 @@ def test_polling_halfway_moves_the_parcel_as_far_as_the_courier_got(tasks):
     assert applied == 2
     assert shipment.status == ShipmentStatus.AT_HUB
     assert Order.objects.get(pk=shipment.order_id).status == OrderStatus.SHIPPED
+
+
+# -- the clock's sweep: bookings and polls whose task was lost -------------------------------------
+
+
+def sweep(moment) -> str:
+    """``manage.py couriers_due`` at ``moment``, as the clock runs it; what it said."""
+    out = StringIO()
+    with frozen(moment):
+        call_command("couriers_due", stdout=out)
+    return out.getvalue().strip()
+
+
+def test_the_sweep_books_an_export_whose_task_was_lost_once(tasks):
+    """Five minutes on, a paid export still not booked (its task lost with the queue) is
+    booked by the sweep, once; a newer one waits for its own task; the lost task turning up
+    late books nothing more."""
+    # given
+    order = export_order(tasks)
+    tasks.clear()  # the queue lost the booking task
+    start = timezone.now()
+    with frozen(start + timedelta(minutes=3)):
+        fresh = export_order(tasks)
+    # when: too early for both
+    said = sweep(start + timedelta(minutes=4, seconds=59))
+    # then
+    assert said == "booked 0 lost parcel(s), polled 0 parcel(s)"
+    assert SandboxCourierParcel.objects.count() == 0
+    # when: twice, later
+    first = sweep(start + timedelta(minutes=6))
+    second = sweep(start + timedelta(minutes=6))
+    # then: the lost one booked once, its polls queued once; the fresh one still waiting
+    assert (first, second) == (
+        "booked 1 lost parcel(s), polled 0 parcel(s)",
+        "booked 0 lost parcel(s), polled 0 parcel(s)",
+    )
+    shipment = Shipment.objects.get(order=order)
+    parcel = SandboxCourierParcel.objects.get()
+    assert (parcel.reference, shipment.courier_tracking) == (shipment.code, parcel.tracking_number)
+    assert (shipment.courier_book_due_at, shipment.courier_book_attempts) == (None, 1)
+    polls = [r for r in tasks.queued if r.task.name == "courier_poll_task"]
+    assert [r.args for r in polls] == [[shipment.pk, 1]]
+    assert Shipment.objects.get(order=fresh).courier_tracking == ""
+    # when: the lost task turns up after all
+    with frozen(start + timedelta(minutes=7)):
+        assert courier_book(shipment_id=shipment.pk) is None
+    # then
+    assert SandboxCourierParcel.objects.count() == 1
+    assert len([r for r in tasks.queued if r.task.name == "courier_poll_task"]) == 1
+
+
+def test_the_sweep_leaves_a_refused_booking_for_the_seller(tasks):
+    """A booking the courier refused waits for the seller to fix the customs data: the sweep
+    does not ask the courier again. The seller's new request is swept if its task is lost."""
+    # given
+    order = export_order(tasks, hs_code="")
+    tasks.run(only={"courier_book_task"})  # refused: no HS code
+    shipment = Shipment.objects.get(order=order)
+    assert (shipment.courier_book_due_at, shipment.courier_book_attempts) == (None, 1)
+    # when
+    with mock.patch.object(SandboxCourier, "book") as book:
+        said = sweep(timezone.now() + timedelta(hours=1))
+    # then
+    assert said == "booked 0 lost parcel(s), polled 0 parcel(s)"
+    assert book.call_count == 0
+    # when: the seller fixes it and asks again, and that task is lost too
+    product_update(product=Product.objects.get(pk=order.lines.get().product_id), hs_code="460219")
+    courier_book_request(order=order)
+    tasks.clear()
+    said = sweep(timezone.now() + timedelta(minutes=6))
+    # then
+    assert said == "booked 1 lost parcel(s), polled 0 parcel(s)"
+    assert tracking_number_valid(Shipment.objects.get(order=order).courier_tracking)
+
+
+def test_the_sweep_gives_up_after_the_booking_attempts_as_the_task_does(tasks, caplog):
+    """A courier that stays unreachable is asked ``BOOK_ATTEMPTS`` times in all, whether the
+    retries come from their tasks or, those lost, from the sweep; then the parcel is left for
+    a person."""
+    # given
+    order = export_order(tasks)
+    shipment = Shipment.objects.get(order=order)
+    moment = timezone.now()
+    # when: every attempt fails and every retry task is lost; the sweep runs each time
+    with mock.patch.object(SandboxCourier, "book", side_effect=CourierUnavailable()) as book:
+        tasks.run(only={"courier_book_task"})  # attempt 1, its retry lost below
+        for _round in range(BOOK_ATTEMPTS + 2):
+            tasks.clear()
+            shipment.refresh_from_db()
+            if shipment.courier_book_due_at is not None:
+                moment = shipment.courier_book_due_at + timedelta(minutes=6)
+            sweep(moment)
+    # then
+    shipment.refresh_from_db()
+    assert book.call_count == BOOK_ATTEMPTS
+    assert (shipment.courier_book_due_at, shipment.courier_book_attempts) == (None, BOOK_ATTEMPTS)
+    assert shipment.courier_tracking == ""
+    assert f"parcel {shipment.code} not booked: left for a person" in caplog.text
+    assert sweep(moment + timedelta(days=1)) == "booked 0 lost parcel(s), polled 0 parcel(s)"
+
+
+def test_the_sweep_waits_while_an_attempt_holds_the_parcel(tasks):
+    """A parcel held by a booking under way is not booked again; once the hold runs out (its
+    worker died mid-call) the sweep books it with the next attempt."""
+    # given: attempt 1 holds the parcel, and its worker died
+    order = export_order(tasks)
+    tasks.clear()
+    start = timezone.now()
+    Shipment.objects.filter(order=order).update(
+        courier_book_due_at=start + BOOK_HOLD, courier_book_attempts=1
+    )
+    # when
+    early = sweep(start + BOOK_HOLD)
+    late = sweep(start + BOOK_HOLD + timedelta(minutes=6))
+    # then
+    assert early == "booked 0 lost parcel(s), polled 0 parcel(s)"
+    assert late == "booked 1 lost parcel(s), polled 0 parcel(s)"
+    shipment = Shipment.objects.get(order=order)
+    assert tracking_number_valid(shipment.courier_tracking)
+    assert shipment.courier_book_attempts == 2
+
+
+def test_a_failing_booking_is_logged_and_the_other_parcels_are_still_booked(tasks, caplog):
+    # given: two lost bookings; the courier's client breaks on the first
+    orders = [export_order(tasks), export_order(tasks)]
+    tasks.clear()
+    broken = Shipment.objects.get(order=orders[0])
+    real_book = SandboxCourier.book
+
+    def book(courier, shipment, customs):
+        if shipment.pk == broken.pk:
+            raise RuntimeError("connection reset")
+        return real_book(courier, shipment, customs)
+
+    # when
+    with mock.patch.object(SandboxCourier, "book", autospec=True, side_effect=book):
+        said = sweep(timezone.now() + timedelta(minutes=6))
+    # then
+    assert said == "booked 2 lost parcel(s), polled 0 parcel(s)"
+    assert f"booking parcel {broken.pk} failed" in caplog.text
+    assert "connection reset" in caplog.text
+    assert Shipment.objects.get(pk=broken.pk).courier_tracking == ""
+    assert tracking_number_valid(Shipment.objects.get(order=orders[1]).courier_tracking)
+
+
+def test_the_sweep_polls_a_booked_parcel_whose_polls_were_lost_once(tasks):
+    """Six hours and five minutes after booking with no poll and no news (the chain of polls
+    lost with the queue), the sweep polls once and starts the chain again; a late task of that
+    round polls nothing and queues nothing."""
+    # given
+    shipment = booked(tasks)
+    tasks.clear()  # the poll task and the courier's webhooks are lost
+    start = Shipment.objects.get(pk=shipment.pk).courier_polled_at
+    # when: too early
+    assert sweep(start + POLL_EVERY) == "booked 0 lost parcel(s), polled 0 parcel(s)"
+    # when: twice, later (a day on: the courier picked the parcel up)
+    moment = start + timedelta(days=1, minutes=1)
+    first = sweep(moment)
+    second = sweep(moment)
+    # then
+    assert first == "booked 0 lost parcel(s), polled 1 parcel(s)"
+    assert second == "booked 0 lost parcel(s), polled 0 parcel(s)"
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.AT_HUB
+    assert (shipment.courier_polls, shipment.courier_polled_at) == (1, moment)
+    polls = [r for r in tasks.queued if r.task.name == "courier_poll_task"]
+    assert [r.args for r in polls] == [[shipment.pk, 2]]
+    assert polls[0].task.run_after == moment + POLL_EVERY
+    # when: the lost task of round 1 turns up
+    with frozen(moment + timedelta(minutes=1)):
+        assert courier_poll_round(shipment_id=shipment.pk, round_number=1) == 0
+    # then
+    assert len([r for r in tasks.queued if r.task.name == "courier_poll_task"]) == 1
+
+
+def test_the_sweep_leaves_parcels_with_recent_news_or_no_polls_left(tasks):
+    """A parcel a webhook moved lately is not polled; nor one polled ``POLL_ROUNDS`` times."""
+    # given
+    news, done = booked(tasks), booked(tasks)
+    tasks.clear()
+    moment = timezone.now() + timedelta(days=3)
+    Shipment.objects.filter(pk=news.pk).update(status_changed_at=moment - timedelta(hours=1))
+    Shipment.objects.filter(pk=done.pk).update(courier_polls=POLL_ROUNDS)
+    # when
+    with mock.patch.object(SandboxCourier, "status") as status:
+        said = sweep(moment)
+    # then
+    assert said == "booked 0 lost parcel(s), polled 0 parcel(s)"
+    assert status.call_count == 0
+
+
+def test_an_unreachable_courier_when_polling_is_logged_and_polled_again_later(tasks, caplog):
+    # given
+    shipment = booked(tasks)
+    tasks.clear()
+    moment = timezone.now() + timedelta(hours=7)
+    # when
+    with mock.patch.object(SandboxCourier, "status", side_effect=CourierUnavailable()):
+        said = sweep(moment)
+    # then: the round is spent, the next one queued
+    assert said == "booked 0 lost parcel(s), polled 1 parcel(s)"
+    assert f"status of {shipment.code}: logistics.courier_unavailable" in caplog.text
+    shipment.refresh_from_db()
+    assert (shipment.courier_polls, shipment.status) == (1, ShipmentStatus.AWAITING_PICKUP)
+    assert [r.args for r in tasks.queued if r.task.name == "courier_poll_task"] == [
+        [shipment.pk, 2]
+    ]
+
+
+def test_the_migration_makes_exports_not_yet_booked_due(tasks):
+    """Exports paid before the sweep existed: those not booked and on their way are due since
+    they were paid; booked and finished ones are not."""
+    # given
+    done = booked(tasks)
+    waiting, delivered = export_order(tasks), export_order(tasks)  # their tasks not run
+    Shipment.objects.filter(order=delivered).update(status=ShipmentStatus.DELIVERED)
+    Shipment.objects.update(courier_book_due_at=None)
+    migration = importlib.import_module("sokoni.logistics.migrations.0004_sweeps")
+    # when
+    migration.mark_what_is_due(django_apps, None)
+    # then
+    due = dict(Shipment.objects.values_list("pk", "courier_book_due_at"))
+    waiting_parcel = Shipment.objects.get(order=waiting)
+    assert due[waiting_parcel.pk] == waiting_parcel.created_at
+    assert due[Shipment.objects.get(order=delivered).pk] is None
+    assert due[done.pk] is None
 
 
 # -- the commercial invoice and the customs page ------------------------------------------------

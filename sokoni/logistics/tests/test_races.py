@@ -1,21 +1,27 @@
 """Races on PostgreSQL, each side on its own connection: a parcel is handed over once, sent
 back or handed over (never both), checked in once; PIN tries are counted under a lock; a USSD
-hop sent twice at once orders once."""
+hop sent twice at once orders once; an export is booked, and a poll round polled, once."""
 
+import time
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from sokoni.accounts.errors import PinLocked, PinWrong
 from sokoni.accounts.services import pin_check, pin_set, villager_register
 from sokoni.catalog.tests.factories import CategoryFactory, ProductFactory, ShopFactory
+from sokoni.logistics.courier import courier_book, courier_book_due, courier_poll_round
 from sokoni.logistics.errors import AlreadyCollected
-from sokoni.logistics.models import Pickup
+from sokoni.logistics.gateways.sandbox import SandboxCourier
+from sokoni.logistics.models import Pickup, SandboxCourierParcel, Shipment
 from sokoni.logistics.services import pickup_check_in, pickup_hand_over, pickup_return
 from sokoni.logistics.states import PickupStatus
 from sokoni.logistics.tests.factories import checked_in, shipped_for_pickup
+from sokoni.logistics.tests.test_export import booked, export_order
 from sokoni.messaging.models import OutboundSms
 from sokoni.orders.models import Checkout, Order
 from sokoni.orders.states import OrderStatus
@@ -124,3 +130,44 @@ def test_the_same_ussd_order_hop_twice_at_once_orders_once():
     assert Checkout.objects.count() == 1
     assert first == second
     assert first.startswith(b"END Order SK-")
+
+
+def test_a_late_booking_task_racing_the_sweep_calls_the_courier_once(tasks):
+    """The lost booking task turns up just as the clock's sweep takes the parcel: one of them
+    holds it and calls the courier, the other leaves it. (Each thread has its own task queue,
+    so what they queue is checked in test_export, not here.)"""
+    # given
+    order = export_order(tasks)
+    tasks.clear()
+    shipment = Shipment.objects.get(order=order)
+    calls: list[str] = []
+    real_book = SandboxCourier.book
+
+    def slow_book(courier, parcel, customs):
+        calls.append(parcel.code)
+        time.sleep(0.3)  # the other side arrives while this call is under way
+        return real_book(courier, parcel, customs)
+
+    # when
+    with mock.patch.object(SandboxCourier, "book", autospec=True, side_effect=slow_book):
+        race(
+            lambda: courier_book_due(now=timezone.now() + timedelta(minutes=6)),
+            lambda: courier_book(shipment_id=shipment.pk),
+        )
+    # then
+    assert calls == [shipment.code]
+    shipment.refresh_from_db()
+    assert shipment.courier_tracking == SandboxCourierParcel.objects.get().tracking_number
+    assert (shipment.courier_book_due_at, shipment.courier_polls) == (None, 0)
+
+
+def test_a_poll_round_run_twice_at_once_polls_once(tasks):
+    # given
+    shipment = booked(tasks)
+    tasks.clear()
+    # when
+    with mock.patch.object(SandboxCourier, "status", return_value=[]) as status:
+        race(*[lambda: courier_poll_round(shipment_id=shipment.pk, round_number=1)] * 2)
+    # then
+    assert status.call_count == 1
+    assert Shipment.objects.get(pk=shipment.pk).courier_polls == 1

@@ -7,19 +7,23 @@ around the Kenyan test hub (-0.42, 36.95), which serves every village the factor
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import itertools
 import re
 from decimal import Decimal
 from io import StringIO
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from sokoni.accounts.tests.factories import UserFactory
 from sokoni.catalog.tests.factories import ProductFactory
-from sokoni.logistics.models import Run, RunLeftover, RunStop, Shipment, Vehicle
+from sokoni.logistics import runs as runs_module
+from sokoni.logistics.models import PlannedDay, Run, RunLeftover, RunStop, Shipment, Vehicle
 from sokoni.logistics.runs import (
     PLAN_AT,
     SERVICE_MIN,
@@ -589,3 +593,141 @@ def test_schedule_skips_closed_hubs(tasks):
     tasks.clear()
     assert runs_schedule_daily() == []
     assert tasks.queued == []
+
+
+# -- the clock's sweep: days whose daily planning was lost ------------------------------------
+
+
+def plan_sweep(moment: dt.datetime) -> str:
+    """``manage.py plan_due`` at ``moment``, as the clock runs it; what it said."""
+    out = StringIO()
+    with frozen(moment):
+        call_command("plan_due", stdout=out)
+    return out.getvalue().strip()
+
+
+NAIROBI = ZoneInfo("Africa/Nairobi")
+
+
+def test_the_sweep_plans_a_day_whose_daily_task_was_lost_once(tasks):
+    """Half an hour after 05:00 local time, a hub's day with no plan (the queued planning lost
+    with the queue) is planned by the sweep, once."""
+    # given
+    hub = network_hub("KE")
+    shipment = send(tasks, villages(1)[0])
+    vehicle(hub)
+    with frozen(dt.datetime(2026, 3, 9, 20, 0, tzinfo=NAIROBI)):
+        runs_schedule_daily()
+    tasks.clear()  # the queue lost the planning
+    # when: too early
+    said = plan_sweep(dt.datetime(2026, 3, 10, 5, 29, tzinfo=NAIROBI))
+    # then
+    assert said == "planned 0 lost day(s)"
+    assert not Run.objects.exists()
+    # when: twice, later
+    moment = dt.datetime(2026, 3, 10, 5, 31, tzinfo=NAIROBI)
+    first = plan_sweep(moment)
+    second = plan_sweep(moment + dt.timedelta(minutes=10))
+    # then
+    assert first == "planned 1 lost day(s): test-ke 2026-03-10"
+    assert second == "planned 0 lost day(s)"
+    run = Run.objects.get()
+    assert (run.hub, run.date, run.planned_at) == (hub, DAY, moment)
+    assert planned_codes() == [shipment.code]
+    assert PlannedDay.objects.get().planned_at == moment
+
+
+def test_the_sweep_never_replans_a_day_that_has_a_plan(tasks):
+    """A day planned already (here by hub staff the evening before, then a driver changed and
+    a run started) is left as it is, and so is a day whose plan was empty: parcels paid later
+    wait for hub staff or the next day."""
+    # given
+    hub = network_hub("KE")
+    places = villages(2)
+    send(tasks, places[0])
+    van = vehicle(hub)
+    with frozen(dt.datetime(2026, 3, 9, 19, 0, tzinfo=NAIROBI)):
+        runs_plan(hub=hub, day=DAY, time_limit_s=LIMIT)
+    driver = UserFactory()
+    Run.objects.update(driver=driver, status=RunStatus.STARTED)
+    later = send(tasks, places[1])
+    other = network_hub("UG")
+    vehicle(other, "UAA 100A")
+    with frozen(dt.datetime(2026, 3, 10, 6, 0, tzinfo=NAIROBI)):
+        runs_plan(hub=other, day=DAY, time_limit_s=LIMIT)  # nothing to do: an empty plan
+    assert not Run.objects.filter(hub=other).exists()
+    # when
+    said = plan_sweep(dt.datetime(2026, 3, 10, 9, 0, tzinfo=NAIROBI))
+    # then
+    assert said == "planned 0 lost day(s)"
+    run = Run.objects.get()
+    assert (run.vehicle, run.driver, run.status) == (van, driver, RunStatus.STARTED)
+    assert later.code not in planned_codes()
+
+
+def test_the_sweep_keeps_a_plan_made_while_its_engine_worked(tasks):
+    """Hub staff planning the day while the sweep's engine searches: theirs stands."""
+    # given
+    hub = network_hub("KE")
+    send(tasks, villages(1)[0])
+    vehicle(hub)
+    moment = dt.datetime(2026, 3, 10, 6, 0, tzinfo=NAIROBI)
+    real_gather = runs_module._gather
+
+    def gather_while_staff_plan(hub_, day):
+        work = real_gather(hub_, day)
+        PlannedDay.objects.create(hub=hub_, date=day, planned_at=moment)
+        return work
+
+    # when
+    with mock.patch.object(runs_module, "_gather", side_effect=gather_while_staff_plan):
+        said = plan_sweep(moment)
+    # then
+    assert said == "planned 0 lost day(s)"
+    assert not Run.objects.exists()
+
+
+def test_a_failing_hub_is_logged_and_the_other_hubs_are_still_planned(tasks, caplog):
+    # given: two hubs without a plan; planning the first breaks
+    kenya, uganda = network_hub("KE"), network_hub("UG")
+    vehicle(kenya)
+    vehicle(uganda, "UAA 100A")
+    real_gather = runs_module._gather
+
+    def gather(hub_, day):
+        if hub_.pk == kenya.pk:
+            raise RuntimeError("engine crashed")
+        return real_gather(hub_, day)
+
+    # when
+    with mock.patch.object(runs_module, "_gather", side_effect=gather):
+        said = plan_sweep(dt.datetime(2026, 3, 10, 6, 0, tzinfo=NAIROBI))
+    # then
+    assert said == "planned 1 lost day(s): test-ug 2026-03-10"
+    assert "planning hub test-ke for 2026-03-10 failed" in caplog.text
+    assert "engine crashed" in caplog.text
+    assert list(PlannedDay.objects.values_list("hub__code", "date")) == [("test-ug", DAY)]
+
+
+def test_the_migration_records_the_days_already_planned(tasks):
+    """Days planned before ``PlannedDay`` existed (runs, or only leftovers) count as planned,
+    so the sweep leaves them; running it twice records each day once."""
+    # given
+    kenya, uganda = network_hub("KE"), network_hub("UG")
+    send(tasks, villages(1)[0])
+    vehicle(kenya)
+    send(tasks, village(*PLACES[1], hub=uganda), weight_g=500)  # no vehicle: a leftover
+    with frozen(dt.datetime(2026, 3, 9, 19, 0, tzinfo=NAIROBI)) as moment:
+        runs_plan(hub=kenya, day=DAY, time_limit_s=LIMIT)
+    runs_plan(hub=uganda, day=DAY, time_limit_s=LIMIT)
+    assert RunLeftover.objects.filter(hub=uganda).exists()
+    PlannedDay.objects.all().delete()
+    migration = importlib.import_module("sokoni.logistics.migrations.0004_sweeps")
+    # when
+    migration.mark_what_is_due(django_apps, None)
+    migration.mark_what_is_due(django_apps, None)
+    # then
+    planned = dict(PlannedDay.objects.values_list("hub__code", "planned_at"))
+    assert sorted(planned) == ["test-ke", "test-ug"]
+    assert planned["test-ke"] == moment
+    assert set(PlannedDay.objects.values_list("date", flat=True)) == {DAY}

@@ -2,8 +2,13 @@
 rules, rate limits, the detector's verdict, reports (and extortion reports), staff access with
 its log, and SMS notices."""
 
+from datetime import timedelta
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from sokoni.accounts.tests.factories import StaffFactory, UserFactory
 from sokoni.catalog.tests.factories import ProductFactory
@@ -12,7 +17,13 @@ from sokoni.core.errors import NotFound
 from sokoni.core.tests import storage
 from sokoni.messaging.models import OutboundSms
 from sokoni.orders.services.lifecycle import order_confirm_receipt
-from sokoni.orders.tests.factories import disputed_order, later, run_tasks_at, shipped_order
+from sokoni.orders.tests.factories import (
+    disputed_order,
+    frozen,
+    later,
+    run_tasks_at,
+    shipped_order,
+)
 from sokoni.trust.errors import (
     AttachmentInvalid,
     MessageAlreadyReported,
@@ -22,6 +33,7 @@ from sokoni.trust.errors import (
     ThreadNotAllowed,
 )
 from sokoni.trust.messages import (
+    NOTICE_SWEEP_WINDOW,
     message_notice_due,
     message_report,
     message_report_decide,
@@ -552,6 +564,73 @@ def test_a_new_notice_after_the_thread_was_read_again(tasks):
     Message.objects.filter(pk=second.pk).update(created_at=later(minutes=1))
     assert message_notice_due(message_id=second.pk) is True
     assert OutboundSms.objects.count() == 2
+
+
+# -- the clock's sweep: notices whose task was lost ------------------------------------------------
+
+
+def notice_sweep(moment) -> str:
+    """``manage.py notices_due`` at ``moment``, as the clock runs it; what it said."""
+    out = StringIO()
+    with frozen(moment):
+        call_command("notices_due", stdout=out)
+    return out.getvalue().strip()
+
+
+def test_the_sweep_texts_an_unread_message_whose_notice_task_was_lost_once(tasks):
+    """Five minutes past MESSAGE_SMS_NOTICE_MINUTES, a message still unread whose notice task
+    was lost is told by the sweep, once, quoting the first unread message; a newer message
+    waits for its own time; the lost task turning up late adds nothing."""
+    # given
+    start = timezone.now()
+    first = ask(body="Is it still available?")
+    with frozen(start + timedelta(minutes=1)):
+        message_send(sender=first.sender, thread_id=first.thread_id, body="Hello?")
+    with frozen(start + timedelta(minutes=30)):
+        fresh = ask(body="Do you deliver to Nyeri?")
+    tasks.clear()  # the queue lost the notice tasks
+    # when: too early for all
+    said = notice_sweep(start + timedelta(minutes=64))
+    # then
+    assert said == "queued 0 lost notice(s)"
+    assert OutboundSms.objects.count() == 0
+    # when: twice, later
+    first_run = notice_sweep(start + timedelta(minutes=66))
+    second_run = notice_sweep(start + timedelta(minutes=80))
+    # then
+    assert (first_run, second_run) == ("queued 1 lost notice(s)", "queued 0 lost notice(s)")
+    sms = OutboundSms.objects.get()
+    assert sms.to == first.thread.shop.owner.phone
+    assert "Is it still available?" in sms.body
+    assert sms.dedupe_key == f"thread:{first.thread_id}:seller:never"
+    # when: the lost task turns up, and the fresh message's time comes
+    with frozen(start + timedelta(minutes=81)):
+        message_notice_due(message_id=first.pk)
+    said = notice_sweep(start + timedelta(minutes=96))
+    # then
+    assert said == "queued 1 lost notice(s)"
+    assert OutboundSms.objects.count() == 2
+    assert OutboundSms.objects.filter(to=fresh.thread.shop.owner.phone, body__contains="Nyeri")
+    assert notice_sweep(start + timedelta(minutes=120)) == "queued 0 lost notice(s)"
+
+
+def test_the_sweep_leaves_read_old_and_feature_phone_messages_alone(tasks):
+    """Nothing for a message read in time, one older than the sweep's window, or one to a
+    feature-phone account (texted when it came)."""
+    # given
+    start = timezone.now()
+    read = ask()
+    thread_mark_read(user=read.thread.shop.owner, thread_id=read.thread_id)
+    with frozen(start - NOTICE_SWEEP_WINDOW):
+        ask()
+    ask(feature_phone_seller())
+    assert OutboundSms.objects.count() == 1  # the feature phone's, at once
+    tasks.clear()
+    # when
+    said = notice_sweep(start + timedelta(minutes=70))
+    # then
+    assert said == "queued 0 lost notice(s)"
+    assert OutboundSms.objects.count() == 1
 
 
 # -- races (PostgreSQL) -------------------------------------------------------------------------

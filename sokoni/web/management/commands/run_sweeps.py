@@ -34,13 +34,16 @@ SWEEPS = (
     Sweep("pickups_due", 300),  # parcels nobody collected at the service centre
     Sweep("sms_due", 60),  # text messages whose sending task was lost
     Sweep("payouts_due", 300),  # payouts whose sending task was lost
+    Sweep("couriers_due", 300),  # export bookings and courier polls whose task was lost
+    Sweep("notices_due", 120),  # unread-message texts whose task was lost
+    Sweep("plan_due", 600),  # hubs' days whose daily planning was lost
     Sweep("ussd_prune", 6 * 3600),
     Sweep("request_keys_prune", 24 * 3600),
 )
 
 
 class Command(BaseCommand):
-    help = "Run the due-work sweeps (orders_due, pickups_due, pruning) forever, or --once."
+    help = "Run the due-work sweeps (orders_due, sms_due, couriers_due, ...) forever, or --once."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="run every sweep once and stop")
