@@ -375,6 +375,14 @@ AGENT_COMMISSION_BP = env_int("AGENT_COMMISSION_BP", 200)
 PICKUP_WAIT_DAYS = env_int("PICKUP_WAIT_DAYS", 14)
 PICKUP_MAX_FAILURES = env_int("PICKUP_MAX_FAILURES", 5)
 PICKUP_LOCK_MINUTES = env_int("PICKUP_LOCK_MINUTES", 60)
+# An operator who makes their centre the home of an existing account needs its owner's consent:
+# a code texted to them, valid this many minutes, killed by ATTACH_MAX_FAILURES wrong tries. At
+# most ATTACH_CODES_PER_HOUR codes go to one person, and ATTACH_CODES_PER_OPERATOR_HOUR are sent
+# by one operator, in any hour.
+ATTACH_CODE_MINUTES = env_int("ATTACH_CODE_MINUTES", 15)
+ATTACH_MAX_FAILURES = env_int("ATTACH_MAX_FAILURES", 5)
+ATTACH_CODES_PER_HOUR = env_int("ATTACH_CODES_PER_HOUR", 3)
+ATTACH_CODES_PER_OPERATOR_HOUR = env_int("ATTACH_CODES_PER_OPERATOR_HOUR", 30)
 
 # Payments: which provider serves each method, and how long a payment request may stay
 # unanswered. The sandbox providers behave like the real ones (see docs/payments.md).

@@ -31,3 +31,42 @@ class FutureDay(InvalidInput):
 class NoCashWaiting(DomainError):
     code = "agents.no_cash_waiting"
     default_message = _("No cash payment is waiting for this order.")
+
+
+class AlreadyVillagerHere(DomainError):
+    code = "agents.already_villager_here"
+    default_message = _("This villager already belongs to your service centre.")
+
+
+class AttachCodesExhausted(DomainError):
+    """Codes texted to one person are capped per hour (``ATTACH_CODES_PER_HOUR``), and so are
+    the codes one operator sends (``ATTACH_CODES_PER_OPERATOR_HOUR``): a phone is not a
+    target for repeated texts."""
+
+    code = "agents.attach_codes_exhausted"
+    default_message = _("Too many codes were sent for this number. Try again in an hour.")
+
+
+class AttachCodeMissing(InvalidInput):
+    code = "agents.attach_code_missing"
+    default_message = _("No code is waiting for this number at your centre: send one first.")
+
+
+class AttachCodeExpired(InvalidInput):
+    code = "agents.attach_code_expired"
+    default_message = _("This code has expired: send a new one.")
+
+
+class AttachCodeWrong(InvalidInput):
+    code = "agents.attach_code_wrong"
+    default_message = _("Wrong code.")
+
+
+class AttachCodeLocked(InvalidInput):
+    code = "agents.attach_code_locked"
+    default_message = _("Too many wrong codes: this code no longer works. Send a new one.")
+
+
+class PhoneUnreachable(InvalidInput):
+    code = "agents.phone_unreachable"
+    default_message = _("Sokoni cannot send a text message to this number.")

@@ -112,7 +112,33 @@ class VillagerRegisterForm(_CentreForm):
 
 
 class AttachForm(_CentreForm):
+    """Send the consent code to the account's phone (the number as looked up)."""
+
     phone = forms.CharField(max_length=32, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, hide_centre: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if hide_centre and "centre" in self.fields:
+            self.fields["centre"].widget = forms.HiddenInput()
+
+
+class AttachConfirmForm(AttachForm):
+    """The code the account's owner got by text message and reads out at the counter."""
+
+    code = forms.CharField(
+        label=_("Code from the text message"),
+        max_length=12,
+        help_text=_("The 6 digits the villager got by text message, read out by them."),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", **BIG}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not CODE_PATTERN.fullmatch(code):
+            raise ValidationError(_("Enter the 6 digits of the code."), code="format")
+        return code
 
 
 class PinResetForm(forms.Form):

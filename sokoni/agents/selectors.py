@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from sokoni.accounts.models import User
 from sokoni.accounts.selectors import has_pin, user_by_phone
-from sokoni.agents.models import CashCount
+from sokoni.agents.models import AttachRequest, CashCount
+from sokoni.agents.states import AttachStatus
 from sokoni.core.errors import NotFound
 from sokoni.logistics.models import Pickup
 from sokoni.logistics.states import PickupStatus
@@ -159,6 +160,22 @@ def villager_lookup(desk: Desk, phone: str) -> Lookup:
     if user.is_staff or centres_operated_by(user):
         return Lookup(phone=phone, user=user, staff=True)
     return Lookup(phone=phone, user=user)
+
+
+def attach_request_pending(desk: Desk, centre_id: Any, phone: str) -> AttachRequest | None:
+    """The operator's own request, still waiting for its code, to make the centre the home of
+    the account with this (E.164) number; None if there is none or its code has expired."""
+    return (
+        AttachRequest.objects.filter(
+            centre_id=desk.centre_by_id(centre_id).pk,
+            operator=desk.operator,
+            villager__phone=phone,
+            status=AttachStatus.PENDING,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("villager", "centre")
+        .first()
+    )
 
 
 def villager_has_pin(resident: Resident) -> bool:

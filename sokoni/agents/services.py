@@ -1,8 +1,9 @@
 """Writes of the operator area: every one re-checks that the operator may act (``desk_for`` and
 the desk-scoped selectors), then calls the domain service that does the work.
 
-The operator registers villagers (light accounts: the villager sets their own PIN by USSD),
-builds a cart for them (kept in the operator's session, keyed by villager, never in the
+The operator registers villagers (light accounts: the villager sets their own PIN by USSD) or,
+with the person's consent (a code texted to them), makes their centre the home of an existing
+account; builds a cart for them (kept in the operator's session, keyed by villager, never in the
 villager's own cart), places an assisted order for pickup at the villager's centre, takes the
 cash or starts a mobile-money payment on the villager's phone, checks parcels in and hands them
 over against their code, and counts the cash at the end of the day.
@@ -10,29 +11,40 @@ over against their code, and counts the cash at the end of the day.
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from collections.abc import MutableMapping
 from dataclasses import asdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Final
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sokoni.accounts.models import User
 from sokoni.accounts.phones import display_phone, normalize_phone
 from sokoni.accounts.services import pin_reset, user_set_preferences, villager_register
 from sokoni.agents.errors import (
+    AlreadyVillagerHere,
+    AttachCodeExpired,
+    AttachCodeLocked,
+    AttachCodeMissing,
+    AttachCodesExhausted,
+    AttachCodeWrong,
     FutureDay,
     NoCashWaiting,
     NotAVillager,
     StaffNotVillager,
     VillagerElsewhere,
 )
-from sokoni.agents.models import CashCount
+from sokoni.agents.locks import attach_requests_qs_for_update, villager_qs_for_update
+from sokoni.agents.models import AttachRequest, CashCount
+from sokoni.agents.notices import send_attach_code
 from sokoni.agents.selectors import (
     Desk,
+    Lookup,
     cash_day,
     centre_currency,
     checkout_get,
@@ -41,7 +53,9 @@ from sokoni.agents.selectors import (
     villager_get,
     villager_lookup,
 )
+from sokoni.agents.states import AttachStatus
 from sokoni.catalog.models import Product
+from sokoni.core.digests import keyed_digest
 from sokoni.core.errors import InvalidInput, NotFound
 from sokoni.core.text import validate_no_control_characters
 from sokoni.logistics.models import Pickup
@@ -109,27 +123,124 @@ def villager_register_at_centre(
         return resident_set_centre(user=villager, centre=centre, registered_by=operator)
 
 
-def villager_attach(*, operator: User, centre_id: int, phone: str) -> Resident:
-    """Make the centre the home of someone who has an account but no open home centre yet.
-
-    A villager of another open centre stays theirs (``VillagerElsewhere``). Sokoni staff and
-    the operators of open centres are refused (``StaffNotVillager``): once a villager here, the
-    operator could order in their name and forget their PIN.
-    """
-    desk = desk_for(operator)
-    centre = desk.centre_by_id(centre_id)
-    found = villager_lookup(desk, _phone(phone, desk, centre.pk))
+def _attachable(desk: Desk, found: Lookup) -> User:
+    """The account a looked-up number belongs to, refused unless it may be attached: a
+    villager of another open centre stays theirs (``VillagerElsewhere``); Sokoni staff and the
+    operators of open centres are no one's villagers (``StaffNotVillager``): once a villager
+    here, the operator could order in their name and forget their PIN."""
     if found.resident is not None:
-        return found.resident
+        raise AlreadyVillagerHere(field="phone")
     if found.elsewhere:
         raise VillagerElsewhere(field="phone")
     if found.user is None:
         raise NotFound(field="phone")
-    if found.user.pk == operator.pk:
+    if found.user.pk == desk.operator.pk:
         raise NotAVillager(field="phone")
     if found.staff:
         raise StaffNotVillager(field="phone")
-    return resident_set_centre(user=found.user, centre=centre, registered_by=operator)
+    return found.user
+
+
+def _attach_digest(asked: AttachRequest, salt: str, code: str) -> str:
+    # Bound to the centre, the operator and the person: a code texted for one request never
+    # matches another's.
+    return keyed_digest("attach", asked.centre_id, asked.operator_id, asked.villager_id, salt, code)
+
+
+def villager_attach_request(*, operator: User, centre_id: int, phone: str) -> AttachRequest:
+    """Ask the owner of an account without a home centre to let this centre become theirs.
+
+    A 6-digit code is texted to their phone, in their language, naming the operator and the
+    centre; they agree by reading it out at the counter (``villager_attach_confirm``). Nothing
+    is attached yet. A new request replaces the centre's pending one for the same person (its
+    code stops working). At most ``ATTACH_CODES_PER_HOUR`` codes go to one person and
+    ``ATTACH_CODES_PER_OPERATOR_HOUR`` are sent by one operator in any hour.
+    """
+    desk = desk_for(operator)
+    centre = desk.centre_by_id(centre_id)
+    villager = _attachable(desk, villager_lookup(desk, _phone(phone, desk, centre.pk)))
+    now = timezone.now()
+    hour_ago = now - timedelta(hours=1)
+    recent = AttachRequest.objects.filter(created_at__gt=hour_ago)
+    if (
+        recent.filter(villager=villager).count() >= settings.ATTACH_CODES_PER_HOUR
+        or recent.filter(operator=operator).count() >= settings.ATTACH_CODES_PER_OPERATOR_HOUR
+    ):
+        raise AttachCodesExhausted(field="phone")
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    salt = secrets.token_hex(16)
+    try:
+        with transaction.atomic():
+            AttachRequest.objects.filter(
+                centre=centre, villager=villager, status=AttachStatus.PENDING
+            ).update(status=AttachStatus.REPLACED, closed_at=now)
+            attach_request = AttachRequest(
+                centre=centre,
+                villager=villager,
+                operator=operator,
+                created_at=now,
+                expires_at=now + timedelta(minutes=settings.ATTACH_CODE_MINUTES),
+                code_salt=salt,
+            )
+            attach_request.code_digest = _attach_digest(attach_request, salt, code)
+            attach_request.save()
+            send_attach_code(attach_request, code)
+    except IntegrityError:  # the same request sent twice at the same moment: one code goes
+        pending = AttachRequest.objects.filter(
+            centre=centre, villager=villager, status=AttachStatus.PENDING
+        ).first()
+        if pending is None:
+            raise
+        return pending
+    return attach_request
+
+
+def villager_attach_confirm(*, operator: User, centre_id: int, phone: str, code: str) -> Resident:
+    """Make the centre the person's home, against the code they were texted for this centre
+    and this operator (``villager_attach_request``).
+
+    Call it outside any transaction: a wrong code is committed as counted before the refusal
+    is raised, and ``ATTACH_MAX_FAILURES`` of them kill the code. An expired, replaced or
+    killed code, or one sent for another centre or by another operator, attaches nothing. The
+    account is checked again: it may have found a home meanwhile.
+    """
+    desk = desk_for(operator)
+    centre = desk.centre_by_id(centre_id)
+    found = villager_lookup(desk, _phone(phone, desk, centre.pk))
+    if found.resident is not None and found.resident.centre_id == centre.pk:
+        return found.resident  # confirmed already (the same form sent twice)
+    villager = _attachable(desk, found)
+    typed = "".join(code.split())[:12]
+    now = timezone.now()
+    limit = settings.ATTACH_MAX_FAILURES
+    with transaction.atomic():
+        villager_qs_for_update(villager.pk).get()
+        mine = {"centre": centre, "villager": villager, "operator": operator}
+        attach_request = attach_requests_qs_for_update(status=AttachStatus.PENDING, **mine).first()
+        if attach_request is None:
+            latest = AttachRequest.objects.filter(**mine).order_by("-created_at", "-pk").first()
+            if latest is not None and latest.status == AttachStatus.LOCKED:
+                raise AttachCodeLocked(field="code")
+            raise AttachCodeMissing(field="code")
+        if attach_request.expires_at <= now:
+            raise AttachCodeExpired(field="code")
+        expected = _attach_digest(attach_request, attach_request.code_salt, typed)
+        if hmac.compare_digest(attach_request.code_digest, expected):
+            if Resident.objects.filter(user=villager).exists():  # a home found meanwhile
+                raise VillagerElsewhere(field="phone")
+            AttachRequest.objects.filter(pk=attach_request.pk, status=AttachStatus.PENDING).update(
+                status=AttachStatus.CONFIRMED, closed_at=now
+            )
+            return resident_set_centre(user=villager, centre=centre, registered_by=operator)
+        failures = attach_request.failures + 1
+        locked = failures >= limit
+        AttachRequest.objects.filter(pk=attach_request.pk).update(
+            failures=failures,
+            **({"status": AttachStatus.LOCKED, "closed_at": now} if locked else {}),
+        )
+    if locked:
+        raise AttachCodeLocked(field="code")
+    raise AttachCodeWrong(field="code", tries_left=limit - failures)
 
 
 def villager_pin_reset(*, operator: User, villager_id: int) -> User:

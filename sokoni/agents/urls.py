@@ -9,6 +9,11 @@ urlpatterns = [
     path("villagers/", villagers.villager_find, name="villager_find"),
     path("villagers/new/", villagers.villager_register, name="villager_register"),
     path("villagers/attach/", villagers.villager_attach, name="villager_attach"),
+    path(
+        "villagers/attach/confirm/",
+        villagers.villager_attach_confirm,
+        name="villager_attach_confirm",
+    ),
     path("villagers/<int:pk>/", villagers.villager_detail, name="villager_detail"),
     path("villagers/<int:pk>/reset-pin/", villagers.villager_pin_reset, name="villager_pin_reset"),
     path("villagers/<int:pk>/cart/", cart.cart_page, name="cart"),

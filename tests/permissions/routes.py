@@ -198,6 +198,9 @@ WEB: dict[str, Route] = {
     "agents:villager_find": login("operator_a"),
     "agents:villager_register": login("operator_a"),
     "agents:villager_attach": login("operator_a", methods=("POST",), status=302),
+    "agents:villager_attach_confirm": login(
+        "operator_a", status=302, why="without a code waiting, back to the look-up"
+    ),
     "agents:orders": login("operator_a"),
     "agents:parcels_waiting": login("operator_a"),
     "agents:parcels_expected": login("operator_a"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -16,10 +17,11 @@ from django.utils import timezone
 from sokoni.accounts.models import User
 from sokoni.accounts.tests.factories import UserFactory
 from sokoni.agents import services
+from sokoni.agents.models import AttachRequest
 from sokoni.catalog import search
 from sokoni.catalog.tests.factories import ProductFactory, ShopFactory
 from sokoni.orders.models import Checkout
-from sokoni.villages.models import ServiceCentre
+from sokoni.villages.models import Resident, ServiceCentre
 from sokoni.villages.tests.factories import ServiceCentreFactory
 
 VILLAGER_PHONE = "0712 345 678"  # +254712345678: the mobile-money sandbox pays it
@@ -122,3 +124,32 @@ def paid_in_cash(c: Counter, **kwargs: Any) -> Checkout:
         operator=c.operator, checkout_id=checkout.pk, amount_minor=intent.amount_minor
     )
     return checkout
+
+
+# -- attaching an existing account (test_attach.py, test_attach_races.py) ---------------------
+
+GRACE = "+254711222333"
+
+
+@pytest.fixture
+def grace(db: None) -> User:
+    """A web buyer with an account and no home centre."""
+    return UserFactory(phone=GRACE, name="Grace", language="en")
+
+
+def ask(
+    c: Counter, *, code: int = 271_828, centre: ServiceCentre | None = None, phone: str = GRACE
+) -> AttachRequest:
+    """The operator asks for consent; the texted code is ``code``."""
+    with mock.patch("sokoni.agents.services.secrets.randbelow", return_value=code):
+        return services.villager_attach_request(
+            operator=c.operator, centre_id=(centre or c.centre).pk, phone=phone
+        )
+
+
+def confirm(
+    c: Counter, code: str, *, centre: ServiceCentre | None = None, phone: str = GRACE
+) -> Resident:
+    return services.villager_attach_confirm(
+        operator=c.operator, centre_id=(centre or c.centre).pk, phone=phone, code=code
+    )

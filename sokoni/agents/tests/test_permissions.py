@@ -13,10 +13,11 @@ from sokoni.accounts.services import pin_set
 from sokoni.accounts.tests.factories import StaffFactory, UserFactory
 from sokoni.agents import services
 from sokoni.agents.errors import StaffNotVillager
-from sokoni.agents.models import CashCount
+from sokoni.agents.models import AttachRequest, CashCount
 from sokoni.agents.services import SESSION_KEY
 from sokoni.agents.tests.conftest import assisted_checkout, paid_in_cash
 from sokoni.logistics.models import Pickup
+from sokoni.messaging.models import OutboundSms
 from sokoni.orders.services.lifecycle import order_ship
 from sokoni.orders.tests.factories import world
 from sokoni.villages.models import Resident
@@ -162,6 +163,8 @@ def test_operator_of_another_centre_cannot_attach_its_villager(client, counter, 
     assert page.status_code == 200
     assert "another service centre" in page.content.decode()
     assert response.status_code == 302
+    assert response["Location"] == reverse("agents:villager_find")
+    assert not AttachRequest.objects.exists()
     counter.villager.residence.refresh_from_db()
     assert counter.villager.residence.centre_id == counter.centre.pk
 
@@ -189,9 +192,11 @@ def test_staff_and_other_operators_cannot_be_made_villagers(client, counter, oth
     ]
     assert not Resident.objects.filter(user=target).exists()
     with pytest.raises(StaffNotVillager):
-        services.villager_attach(
+        services.villager_attach_request(
             operator=counter.operator, centre_id=counter.centre.pk, phone=target.phone
         )
+    assert not AttachRequest.objects.exists()
+    assert not OutboundSms.objects.filter(to=target.phone).exists()
     assert client.get(reverse("agents:villager_detail", args=[target.pk])).status_code == 404
 
 

@@ -11,6 +11,7 @@ from sokoni.accounts.services import pin_set
 from sokoni.accounts.tests.factories import UserFactory
 from sokoni.agents import services
 from sokoni.agents.errors import VillagerElsewhere
+from sokoni.agents.models import AttachRequest
 from sokoni.agents.tests.conftest import messages_of, text_of
 from sokoni.villages.models import Resident
 
@@ -104,7 +105,9 @@ def test_a_taken_number_is_a_form_error_and_creates_nothing(client, counter):
     assert User.objects.count() == users
 
 
-def test_an_account_without_a_centre_can_be_added_to_the_operators_centre(client, counter):
+def test_an_account_without_a_centre_is_offered_a_consent_code_not_attached(client, counter):
+    """The lookup offers to text the account's owner a code; sending it attaches nothing yet
+    (the whole consent flow: test_attach.py)."""
     # given: a web buyer with no home centre
     buyer = UserFactory(phone="+254711222333", name="Grace")
     client.force_login(counter.operator)
@@ -113,17 +116,20 @@ def test_an_account_without_a_centre_can_be_added_to_the_operators_centre(client
     response = client.post(reverse("agents:villager_attach"), {"phone": "+254711222333"})
     # then
     assert "has a Sokoni account (Grace) but no service centre yet" in text_of(page)
-    assert response["Location"] == reverse("agents:villager_detail", args=[buyer.pk])
-    assert Resident.objects.get(user=buyer).centre_id == counter.centre.pk
+    assert "Send a code to their phone" in text_of(page)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("agents:villager_attach_confirm"))
+    assert not Resident.objects.filter(user=buyer).exists()
 
 
 def test_a_villager_of_another_centre_stays_there(counter, other):
     # when / then
     with pytest.raises(VillagerElsewhere):
-        services.villager_attach(
+        services.villager_attach_request(
             operator=other.operator, centre_id=other.centre.pk, phone="0712345678"
         )
     assert Resident.objects.get(user=counter.villager).centre_id == counter.centre.pk
+    assert not AttachRequest.objects.exists()
 
 
 def test_pin_reset_needs_the_identity_check_then_forgets_the_pin(client, counter):

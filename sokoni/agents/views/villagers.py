@@ -1,4 +1,5 @@
-"""Villagers at the counter: look one up by phone, register one, reset a forgotten PIN.
+"""Villagers at the counter: look one up by phone, register one, make the centre the home of an
+existing account (with its owner's consent: a code texted to them), reset a forgotten PIN.
 
 The operator never sets or sees a PIN: the villager sets it by dialling the USSD code.
 """
@@ -9,13 +10,24 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sokoni.accounts.errors import PhoneTaken
+from sokoni.accounts.phones import display_phone
 from sokoni.agents import selectors, services
-from sokoni.agents.forms import AttachForm, PhoneLookupForm, PinResetForm, VillagerRegisterForm
+from sokoni.agents.errors import AttachCodeWrong
+from sokoni.agents.forms import (
+    AttachConfirmForm,
+    AttachForm,
+    PhoneLookupForm,
+    PinResetForm,
+    VillagerRegisterForm,
+)
 from sokoni.agents.selectors import Desk
 from sokoni.agents.views.common import operator_page, visible
 from sokoni.catalog.forms import apply_domain_error
@@ -98,16 +110,22 @@ def villager_register(request: HttpRequest, desk: Desk) -> HttpResponse:
     return render(request, "agents/villager_register.html", {"desk": desk, "form": form})
 
 
+def _confirm_url(phone: str, centre_id: int) -> str:
+    query = urlencode({"phone": phone, "centre": str(centre_id)})
+    return f"{reverse('agents:villager_attach_confirm')}?{query}"
+
+
 @require_POST
 @operator_page
 def villager_attach(request: HttpRequest, desk: Desk) -> HttpResponse:
-    """Make the centre the home of an account that has none yet."""
+    """Text the account's owner a code that lets this centre become their home (sent again,
+    a new code replaces the old one); the operator types it on the next page."""
     form = AttachForm(request.POST, centres=desk.centres)
     if not form.is_valid():
         messages.error(request, _("Look the number up again."))
         return redirect("agents:villager_find")
     try:
-        resident = services.villager_attach(
+        asked = services.villager_attach_request(
             operator=desk.operator, centre_id=form.centre_id(), phone=form.cleaned_data["phone"]
         )
     except DomainError as exc:
@@ -115,13 +133,87 @@ def villager_attach(request: HttpRequest, desk: Desk) -> HttpResponse:
         return redirect("agents:villager_find")
     messages.success(
         request,
-        _("%(name)s now belongs to %(centre)s.")
-        % {
-            "name": resident.user.name or resident.user.phone,
-            "centre": resident.centre.name,
+        _(
+            "A code went by text message to %(phone)s. Ask the account's owner to read it to "
+            "you only if they agree to make this their service centre."
+        )
+        % {"phone": display_phone(asked.villager.phone)},
+    )
+    return redirect(_confirm_url(asked.villager.phone, asked.centre_id))
+
+
+def _code_error(exc: DomainError) -> str:
+    if isinstance(exc, AttachCodeWrong):
+        left = int(exc.context.get("tries_left", 0))
+        return ngettext(
+            "Wrong code. %(count)s try left before the code stops working.",
+            "Wrong code. %(count)s tries left before the code stops working.",
+            left,
+        ) % {"count": left}
+    return str(exc.message)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@operator_page
+def villager_attach_confirm(request: HttpRequest, desk: Desk) -> HttpResponse:
+    """Type the code the account's owner read out: only then is the centre their home."""
+    posted = request.method == "POST"
+    start = AttachForm(request.POST if posted else request.GET, centres=desk.centres)
+    if not start.is_valid():
+        messages.error(request, _("Look the number up again."))
+        return redirect("agents:villager_find")
+    phone, centre_id = start.cleaned_data["phone"], start.centre_id()
+    form = AttachConfirmForm(
+        request.POST if posted else None,
+        centres=desk.centres,
+        hide_centre=True,
+        initial={"phone": phone, "centre": centre_id},
+    )
+    if posted and form.is_valid():
+        try:
+            resident = services.villager_attach_confirm(
+                operator=desk.operator,
+                centre_id=centre_id,
+                phone=phone,
+                code=form.cleaned_data["code"],
+            )
+        except DomainError as exc:
+            if exc.field == "code":
+                form.add_error("code", _code_error(exc))
+            else:
+                apply_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s now belongs to %(centre)s.")
+                % {
+                    "name": resident.user.name or display_phone(resident.user.phone),
+                    "centre": resident.centre.name,
+                },
+            )
+            return redirect("agents:villager_detail", pk=resident.user_id)
+    pending = selectors.attach_request_pending(desk, centre_id, phone)
+    if pending is None and not posted:
+        messages.error(
+            request, _("No code is waiting for this number: look it up and send a code.")
+        )
+        return redirect("agents:villager_find")
+    return render(
+        request,
+        "agents/villager_attach_confirm.html",
+        {
+            "desk": desk,
+            "phone": phone,
+            "pending": pending,
+            "form": form,
+            "resend": AttachForm(
+                centres=desk.centres,
+                hide_centre=True,
+                initial={"phone": phone, "centre": centre_id},
+            ),
+            "code_minutes": settings.ATTACH_CODE_MINUTES,
         },
     )
-    return redirect("agents:villager_detail", pk=resident.user_id)
 
 
 @require_http_methods(["GET", "HEAD"])
