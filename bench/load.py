@@ -246,6 +246,44 @@ def locust(env: dict[str, str], port: int, users: int, seconds: int, work: Path)
     )
 
 
+# -- where the CPU goes ------------------------------------------------------------------------
+
+PARTS = (
+    ("web (gunicorn)", ("gunicorn",)),
+    ("worker (RQ)", ("run_worker", "rq:", "rqworker")),
+    ("clock (sweeps)", ("run_sweeps",)),
+    ("PostgreSQL", ("postgres",)),
+    ("Redis", ("redis-server",)),
+    ("Locust", ("locust",)),
+)
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds (user + system) each part of the test has used so far: every live process
+    of the part and the children it has reaped (an RQ worker's forked jobs, gone workers)."""
+    import psutil
+
+    used = dict.fromkeys([name for name, _ in PARTS], 0.0)
+    used["other"] = 0.0
+    for process in psutil.process_iter(["name", "cmdline", "cpu_times"]):
+        times = process.info["cpu_times"]
+        if times is None:
+            continue
+        label = " ".join([process.info["name"] or "", *(process.info["cmdline"] or [])])
+        part = next((name for name, marks in PARTS if any(m in label for m in marks)), "other")
+        used[part] += times.user + times.system + times.children_user + times.children_system
+    return used
+
+
+def cpu_per_request(
+    before: dict[str, float], after: dict[str, float], requests: int
+) -> dict[str, float]:
+    """Milliseconds of CPU per request served, by part, between two ``cpu_seconds()``."""
+    return {
+        part: round((after[part] - before[part]) * 1000 / max(requests, 1), 1) for part in after
+    }
+
+
 def describe(step: Step) -> str:
     return (
         f"{step.users} people, {step.seconds} s: {step.rps:.1f} req/s, p50 {step.p50:.0f} ms, "
@@ -320,7 +358,9 @@ def main() -> int:
             held = [s for s in steps if s.holds]
             users = max((s.users for s in held), default=args.start)
         log(f"[final] {users} people for {args.seconds} s")
+        before = cpu_seconds()
         final = locust(env, port, users, args.seconds, work)
+        cpu = cpu_per_request(before, cpu_seconds(), final.requests)
     finally:
         stop(server, timeout=60)
     ledger = subprocess.run(
@@ -350,6 +390,7 @@ def main() -> int:
                 for r in final.rows
             },
         },
+        "cpu_ms_per_request": cpu,
         "ledger_check": {"ok": ledger.returncode == 0, "output": ledger.stdout.strip()[-500:]},
     }
     if args.json:
@@ -361,6 +402,11 @@ def main() -> int:
         for name, r in result["final"]["by_request"].items():
             figures = f"{r['requests']} | {r['failures']} | {r['p50_ms']:.0f} | {r['p99_ms']:.0f}"
             log(f"| {name} | {figures} |")
+        log(
+            "CPU per request (ms): "
+            + ", ".join(f"{part} {ms}" for part, ms in cpu.items())
+            + f"; total {sum(cpu.values()):.1f} on {os.cpu_count()} cores"
+        )
         verdict = "passed" if ledger.returncode == 0 else "FAILED"
         log(f"ledger_check: {verdict}: {ledger.stdout.strip()[-300:]}")
     ok = final.failures == 0 and final.p99 <= P99_BUDGET_MS and ledger.returncode == 0
