@@ -118,11 +118,16 @@ def _far_below_consensus(author: OuterRef) -> Subquery:
 
 def _rating(reviews: QuerySet[Review], *, now: datetime | None = None) -> ShownRating:
     moment = now or timezone.now()
+    published = reviews.filter(status=ReviewStatus.PUBLISHED).order_by()
+    if not published.exists():
+        # Most products have no review yet: one indexed lookup instead of building the
+        # query below, whose many subqueries cost about 20 ms of Python to put together.
+        empty = reputation([], now=moment)
+        return ShownRating(score=empty.score, count=empty.count, shown=empty.shown)
     author = OuterRef("author")
     owner_phone = OuterRef("shop__owner__phone")
     rows = (
-        reviews.filter(status=ReviewStatus.PUBLISHED)
-        .order_by()
+        published
         .annotate(
             purchases=_count(Order.objects.filter(buyer=author, status=OrderStatus.COMPLETED)),
             written=_count(Review.objects.filter(author=author)),

@@ -7,6 +7,7 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from sokoni.accounts.tests.factories import UserFactory
 from sokoni.catalog.tests.factories import ProductFactory, ShopFactory
@@ -14,6 +15,7 @@ from sokoni.orders.services.lifecycle import order_confirm_receipt, order_ship
 from sokoni.orders.tests.factories import PAYS, paid_order, pay, place
 from sokoni.trust import selectors
 from sokoni.trust.models import Review, ReviewReply, ReviewRevision
+from sokoni.trust.reputation import reputation
 from sokoni.trust.services import review_create, review_reply
 
 pytestmark = pytest.mark.django_db
@@ -438,15 +440,16 @@ def test_a_script_in_a_review_is_shown_escaped(client, tasks):
 # -- queries ----------------------------------------------------------------------------------
 
 
-def test_the_rating_and_a_page_of_reviews_take_one_query_each(tasks, django_assert_num_queries):
+def test_a_rating_takes_two_queries_and_a_page_of_reviews_one(tasks, django_assert_num_queries):
+    """A rating: whether there is any review, then all of them with what weighs each."""
     product = ProductFactory(stock=50)
     for stars in (5, 4, 2):
         review = reviewed(tasks, product, stars)
     owner = product.shop.owner
     review_reply(seller=owner, review_id=review.pk, text="Thanks.")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         assert selectors.product_rating(product.pk).count == 3
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         assert selectors.shop_rating(product.shop_id).count == 3
     with django_assert_num_queries(1):
         page = selectors.reviews_for_product(product.pk)
@@ -454,17 +457,32 @@ def test_the_rating_and_a_page_of_reviews_take_one_query_each(tasks, django_asse
         assert all(r.author.name is not None for r in page.reviews)
 
 
+def test_a_product_without_reviews_is_rated_by_one_small_query(tasks, django_assert_num_queries):
+    """No review yet, the case of most products: the empty rating, from one lookup."""
+    # given
+    product = ProductFactory(stock=50)
+    reviewed(tasks, ProductFactory(shop=product.shop, stock=50), 5)
+    # when
+    with django_assert_num_queries(1):
+        rating = selectors.product_rating(product.pk)
+    # then
+    assert rating.count == 0
+    assert rating.shown == reputation([], now=timezone.now()).shown  # the prior alone
+    assert selectors.shop_rating(product.shop_id).count == 1
+
+
 def test_the_product_page_costs_the_same_with_many_reviews(client, tasks):
-    """No query per review: the page with 10 reviews costs what it costs with none."""
+    """No query per review: the page with 10 reviews costs what it costs with one."""
     product = ProductFactory(stock=50)
     url = product_url(product)
+    reviewed(tasks, product, 5)
     client.get(url)
-    with CaptureQueriesContext(connection) as none:
+    with CaptureQueriesContext(connection) as one:
         client.get(url)
-    for n in range(10):
+    for n in range(9):
         review = reviewed(tasks, product, 1 + n % 5)
     review_reply(seller=product.shop.owner, review_id=review.pk, text="Thanks.")
     with CaptureQueriesContext(connection) as many:
         html = client.get(url).content.decode()
     assert html.count("verified purchase") == 10
-    assert len(many.captured_queries) == len(none.captured_queries)
+    assert len(many.captured_queries) == len(one.captured_queries)
