@@ -19,6 +19,7 @@ import redis
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
+from sokoni.core import rq_worker
 from sokoni.orders.models import Order
 from sokoni.orders.services.lifecycle import order_ship
 from sokoni.orders.states import OrderStatus
@@ -160,8 +161,9 @@ def test_a_db_worker_killed_mid_release_leaves_nothing_and_the_sweep_releases_on
 
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
-# As `manage.py run_worker` starts it: RQ's own job class cannot call a django-tasks Task.
-JOB_CLASS = ("--job-class", "django_tasks_rq.backend.Job")
+# As `manage.py run_worker` starts it: django-tasks-rq's job class (RQ's own cannot call a
+# django-tasks Task) in our worker, which runs the job in its own process.
+JOB_CLASS = ("--job-class", rq_worker.JOB_CLASS, "--worker-class", rq_worker.WORKER_CLASS)
 
 
 @pytest.fixture

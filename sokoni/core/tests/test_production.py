@@ -177,7 +177,11 @@ def test_the_request_log_costs_nothing_when_off(caplog):
             (
                 "rqworker",
                 ("default",),
-                {"with_scheduler": True, "job_class": "django_tasks_rq.backend.Job"},
+                {
+                    "with_scheduler": True,
+                    "job_class": "django_tasks_rq.backend.Job",
+                    "worker_class": "sokoni.core.rq_worker.Worker",
+                },
             ),
         ),
         ("db", ("db_worker", (), {"reload": False, "batch": False})),
@@ -218,3 +222,32 @@ def test_a_task_enqueued_on_redis_is_run_by_the_worker(tmp_path):
     worker = [sys.executable, "manage.py", "run_worker", "--burst"]
     subprocess.run(worker, env=env, cwd=ROOT, check=True, capture_output=True, timeout=60)  # noqa: S603
     assert done.read_text() == "ran on rq"
+
+
+def test_the_rq_worker_runs_jobs_in_its_own_process_and_keeps_its_connection(tmp_path):
+    """No work horse forked per job (sokoni.core.rq_worker): the jobs run in the worker's own
+    process, and the second finds the database connection the first opened."""
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/13"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).flushdb()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    env = settings_env(tmp_path, SECRET_KEY="x" * 60, REDIS_URL=url)
+    seen = tmp_path / "seen.txt"
+    enqueue = (
+        "import django; django.setup(); "
+        "from sokoni.core.tests.rq_probe import probe_process; "
+        f"probe_process.enqueue({str(seen)!r}); probe_process.enqueue({str(seen)!r})"
+    )
+    subprocess.run([sys.executable, "-c", enqueue], env=env, cwd=ROOT, check=True)  # noqa: S603
+    worker = subprocess.Popen(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", "run_worker", "--burst"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    assert worker.wait(timeout=60) == 0
+    lines = seen.read_text().split("\n")[:-1]
+    assert lines == [f"{worker.pid} False", f"{worker.pid} True"]

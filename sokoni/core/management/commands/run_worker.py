@@ -1,5 +1,6 @@
 """The background task worker of this installation's queue: RQ on Redis (TASK_QUEUE=rq, with
-its scheduler for tasks that run later) or the database queue (TASK_QUEUE=db)."""
+its scheduler for tasks that run later; jobs run in the worker's process, see
+sokoni.core.rq_worker) or the database queue (TASK_QUEUE=db)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+from sokoni.core.rq_worker import JOB_CLASS, WORKER_CLASS
 
 
 class Command(BaseCommand):
@@ -20,13 +23,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.TASK_QUEUE == "rq":
-            # django-tasks-rq's Job class runs a django-tasks Task (RQ's own calls a function).
             call_command(
                 "rqworker",
                 "default",
                 with_scheduler=not options["burst"],
                 burst=options["burst"],
-                job_class="django_tasks_rq.backend.Job",
+                job_class=JOB_CLASS,
+                worker_class=WORKER_CLASS,
             )
         else:
             call_command("db_worker", reload=False, batch=options["burst"])
