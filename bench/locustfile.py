@@ -1,6 +1,9 @@
 """The mixed load of bench/load.py, as Locust users (run by it; not on its own).
 
-Each simulated person does one action per second at most; people are drawn in the shares of
+Each simulated person starts one action a second on average, at random moments (a Poisson
+process: ``poisson_pacing``), as independent people do. (Locust's ``constant_throughput(1)``
+kept the people started together in step: they all asked at the same instants, in bursts
+that queued for the gunicorn workers, idle in between.) People are drawn in the shares of
 the issue, so actions are 70 % browsing and search, 15 % cart, 10 % checkout with its payment
 callback, 5 % seller work:
 
@@ -30,7 +33,7 @@ import uuid
 from typing import Any
 
 import psycopg
-from locust import FastHttpUser, constant_throughput, task
+from locust import FastHttpUser, task
 
 WORLD: dict[str, Any] = json.loads(open(os.environ["LOAD_WORLD"]).read())  # noqa: SIM115
 TOKEN_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -50,6 +53,20 @@ def provider_row(reference: str) -> tuple[str, str, str, int, str] | None:
     return None if row is None else (row[0], row[1], row[2], row[3], row[4])
 
 
+def poisson_pacing(rate: float):
+    """A wait_time starting actions ``rate`` times a second on average, at random moments
+    whatever each action took; a person whose action ran past the next start catches up by
+    at most one action, so a slow moment is not followed by a burst."""
+
+    def wait_time(user: Any) -> float:
+        now = time.monotonic()
+        due = max(getattr(user, "_next_action", now), now - 1 / rate) + random.expovariate(rate)
+        user._next_action = due
+        return max(0.0, due - now)
+
+    return wait_time
+
+
 def signature(body: bytes, secret: str) -> str:
     """``Sokoni-Signature`` as a provider computes it (docs/payments.md)."""
     moment = int(time.time())
@@ -59,7 +76,7 @@ def signature(body: bytes, secret: str) -> str:
 
 class Browser(FastHttpUser):
     weight = 70
-    wait_time = constant_throughput(1)
+    wait_time = poisson_pacing(1.0)
 
     @task
     def browse(self) -> None:
@@ -86,7 +103,7 @@ class CartVisitor(FastHttpUser):
     (a cart that grew for the whole run would be no visitor's)."""
 
     weight = 15
-    wait_time = constant_throughput(1)
+    wait_time = poisson_pacing(1.0)
     adds = 0
 
     @task
@@ -118,7 +135,7 @@ class CartVisitor(FastHttpUser):
 
 class Buyer(FastHttpUser):
     weight = 10
-    wait_time = constant_throughput(1)
+    wait_time = poisson_pacing(1.0)
 
     def on_start(self) -> None:
         self.token = random.choice(WORLD["buyer_tokens"])
@@ -198,7 +215,7 @@ class Buyer(FastHttpUser):
 
 class Seller(FastHttpUser):
     weight = 5
-    wait_time = constant_throughput(1)
+    wait_time = poisson_pacing(1.0)
 
     def on_start(self) -> None:
         self.token = random.choice(WORLD["seller_tokens"])

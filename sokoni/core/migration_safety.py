@@ -8,7 +8,8 @@ each statement that would hold such a lock on a table the migration did not crea
 - a column's type changed (a rewrite, or at least a scan);
 - ``SET NOT NULL`` on an existing column (a full scan);
 - a CHECK, UNIQUE, PRIMARY KEY or EXCLUDE constraint added without ``NOT VALID`` (a scan or an
-  index build under the lock);
+  index build under the lock), also when it comes with a new column (Django writes a
+  ``PositiveIntegerField``'s ``CHECK (x >= 0)`` into the ``ADD COLUMN``: every row is checked);
 - a column added with a volatile default (``now()``, ``random()``, ...: a rewrite);
 - ``VACUUM FULL``, ``CLUSTER``, ``REINDEX`` without ``CONCURRENTLY``.
 
@@ -34,6 +35,10 @@ _RULES: Final = (
     (
         re.compile(r"ADD CONSTRAINT\s+\"?\w+\"?\s+(CHECK|UNIQUE|PRIMARY KEY|EXCLUDE)\b", re.I),
         "adds a constraint that is checked under the lock",
+    ),
+    (
+        re.compile(r"ADD COLUMN\b.*\b(CHECK|UNIQUE|PRIMARY KEY)\b", re.I | re.S),
+        "adds a column with a constraint that every row is checked against under the lock",
     ),
     (
         re.compile(

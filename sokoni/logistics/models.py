@@ -115,11 +115,11 @@ class Shipment(models.Model):
     # parcel), empty when none is (booked, refused, given up); the clock's sweep books the
     # parcels whose attempt is overdue, its task lost. See ``courier.courier_book``.
     courier_book_due_at = models.DateTimeField(_("courier booking due"), null=True, blank=True)
-    courier_book_attempts = models.PositiveSmallIntegerField(
-        _("courier booking attempts"), default=0
-    )
+    # Counters written only by the services; plain integers, for a Positive... field's CHECK
+    # would be verified row by row on the live table when added (core.migration_safety).
+    courier_book_attempts = models.SmallIntegerField(_("courier booking attempts"), default=0)
     # Polling the courier once booked: rounds done and when it was last asked (or booked).
-    courier_polls = models.PositiveSmallIntegerField(_("courier polls"), default=0)
+    courier_polls = models.SmallIntegerField(_("courier polls"), default=0)
     courier_polled_at = models.DateTimeField(_("courier last asked"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     picked_up_at = models.DateTimeField(null=True, blank=True)

@@ -18,6 +18,10 @@ from sokoni.core.migration_safety import RELEASED, problems
         'ALTER TABLE "orders_order" ADD CONSTRAINT "total_positive" CHECK ("total" > 0);',
         'ALTER TABLE "orders_order" ADD CONSTRAINT "one_number" UNIQUE ("number");',
         'ALTER TABLE "orders_order" ADD COLUMN "seen_at" timestamptz DEFAULT (now()) NOT NULL;',
+        # a PositiveSmallIntegerField as Django adds it: every row is checked under the lock
+        'ALTER TABLE "orders_order" ADD COLUMN "tries" smallint DEFAULT 0 NOT NULL '
+        'CHECK ("tries" >= 0);',
+        'ALTER TABLE "orders_order" ADD COLUMN "code" varchar(8) NULL UNIQUE;',
         'VACUUM FULL "orders_order";',
         'REINDEX TABLE "orders_order";',
     ],

@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="shipment",
             name="courier_book_attempts",
-            field=models.PositiveSmallIntegerField(
+            field=models.SmallIntegerField(
                 default=0, verbose_name="courier booking attempts"
             ),
         ),
@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="shipment",
             name="courier_polls",
-            field=models.PositiveSmallIntegerField(default=0, verbose_name="courier polls"),
+            field=models.SmallIntegerField(default=0, verbose_name="courier polls"),
         ),
         migrations.CreateModel(
             name="PlannedDay",
