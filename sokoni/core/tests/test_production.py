@@ -201,16 +201,23 @@ def test_the_worker_runs_the_configured_queue(settings, monkeypatch, queue, expe
         assert kwargs[key] == value
 
 
-def test_a_task_enqueued_on_redis_is_run_by_the_worker(tmp_path):
-    """The real thing: enqueue through django-tasks on RQ, then `run_worker`'s rqworker (burst)
-    runs it; the worker needs django-tasks-rq's job class to run a django-tasks Task."""
+@pytest.fixture
+def rq_env(tmp_path):
+    """The environment of a process with the real settings on an emptied Redis database 13:
+    tasks go to RQ there (skipped when no Redis answers)."""
     redis = pytest.importorskip("redis")
     url = "redis://127.0.0.1:6379/13"
     try:
         redis.Redis.from_url(url, socket_connect_timeout=0.5).flushdb()
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis on 127.0.0.1:6379")
-    env = settings_env(tmp_path, SECRET_KEY="x" * 60, REDIS_URL=url)
+    return settings_env(tmp_path, SECRET_KEY="x" * 60, REDIS_URL=url)
+
+
+def test_a_task_enqueued_on_redis_is_run_by_the_worker(tmp_path, rq_env):
+    """The real thing: enqueue through django-tasks on RQ, then `run_worker`'s rqworker (burst)
+    runs it; the worker needs django-tasks-rq's job class to run a django-tasks Task."""
+    env = rq_env
     done = tmp_path / "done.txt"
     enqueue = (
         "import django; django.setup(); "
@@ -224,16 +231,10 @@ def test_a_task_enqueued_on_redis_is_run_by_the_worker(tmp_path):
     assert done.read_text() == "ran on rq"
 
 
-def test_the_rq_worker_runs_jobs_in_its_own_process_and_keeps_its_connection(tmp_path):
+def test_the_rq_worker_runs_jobs_in_its_own_process_and_keeps_its_connection(tmp_path, rq_env):
     """No work horse forked per job (sokoni.core.rq_worker): the jobs run in the worker's own
     process, and the second finds the database connection the first opened."""
-    redis = pytest.importorskip("redis")
-    url = "redis://127.0.0.1:6379/13"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=0.5).flushdb()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    env = settings_env(tmp_path, SECRET_KEY="x" * 60, REDIS_URL=url)
+    env = rq_env
     seen = tmp_path / "seen.txt"
     enqueue = (
         "import django; django.setup(); "
@@ -241,7 +242,7 @@ def test_the_rq_worker_runs_jobs_in_its_own_process_and_keeps_its_connection(tmp
         f"probe_process.enqueue({str(seen)!r}); probe_process.enqueue({str(seen)!r})"
     )
     subprocess.run([sys.executable, "-c", enqueue], env=env, cwd=ROOT, check=True)  # noqa: S603
-    worker = subprocess.Popen(  # noqa: S603 - our own manage.py
+    worker = subprocess.Popen(
         [sys.executable, "manage.py", "run_worker", "--burst"],
         env=env,
         cwd=ROOT,
