@@ -126,71 +126,63 @@ def _rating(reviews: QuerySet[Review], *, now: datetime | None = None) -> ShownR
         return ShownRating(score=empty.score, count=empty.count, shown=empty.shown)
     author = OuterRef("author")
     owner_phone = OuterRef("shop__owner__phone")
-    rows = (
-        published
-        .annotate(
-            purchases=_count(Order.objects.filter(buyer=author, status=OrderStatus.COMPLETED)),
-            written=_count(Review.objects.filter(author=author)),
-            harsh=_far_below_consensus(author),
-            # Extortion reports staff upheld against the author, at any shop.
-            upheld=_count(ExtortionReport.objects.filter(buyer=author, status=ReportStatus.UPHELD)),
-            # Paid with the owner's phone, a number the owner is paid out to or pays from.
-            paid_with_owner_number=Exists(
-                PaymentIntent.objects.filter(payer=author).filter(
-                    Q(payer_phone=owner_phone)
-                    | Q(
-                        payer_phone__in=Payout.objects.filter(
-                            owner=OuterRef(OuterRef("shop__owner"))
-                        ).values("phone")
-                    )
-                    | Q(
-                        payer_phone__in=PaymentIntent.objects.filter(
-                            payer=OuterRef(OuterRef("shop__owner"))
-                        )
-                        .exclude(payer_phone="")
-                        .values("payer_phone")
-                    )
+    rows = published.annotate(
+        purchases=_count(Order.objects.filter(buyer=author, status=OrderStatus.COMPLETED)),
+        written=_count(Review.objects.filter(author=author)),
+        harsh=_far_below_consensus(author),
+        # Extortion reports staff upheld against the author, at any shop.
+        upheld=_count(ExtortionReport.objects.filter(buyer=author, status=ReportStatus.UPHELD)),
+        # Paid with the owner's phone, a number the owner is paid out to or pays from.
+        paid_with_owner_number=Exists(
+            PaymentIntent.objects.filter(payer=author).filter(
+                Q(payer_phone=owner_phone)
+                | Q(
+                    payer_phone__in=Payout.objects.filter(
+                        owner=OuterRef(OuterRef("shop__owner"))
+                    ).values("phone")
                 )
-            ),
-            # The owner paid from, or is paid out to, the author's phone.
-            owner_uses_author_phone=Exists(
-                PaymentIntent.objects.filter(
-                    payer=OuterRef("shop__owner"), payer_phone=OuterRef("author__phone")
+                | Q(
+                    payer_phone__in=PaymentIntent.objects.filter(
+                        payer=OuterRef(OuterRef("shop__owner"))
+                    )
+                    .exclude(payer_phone="")
+                    .values("payer_phone")
                 )
             )
-            | Exists(
-                Payout.objects.filter(
-                    owner=OuterRef("shop__owner"), phone=OuterRef("author__phone")
-                )
-            ),
-            # Has parcels sent to the owner's phone, or to an address the owner has used.
-            shares_delivery=Exists(
-                Checkout.objects.filter(buyer=author).filter(
-                    Q(recipient_phone=owner_phone)
-                    | Q(
-                        address_key__in=Checkout.objects.filter(
-                            buyer=OuterRef(OuterRef("shop__owner"))
-                        )
-                        .exclude(address_key="")
-                        .values("address_key")
-                    )
-                )
-            ),
+        ),
+        # The owner paid from, or is paid out to, the author's phone.
+        owner_uses_author_phone=Exists(
+            PaymentIntent.objects.filter(
+                payer=OuterRef("shop__owner"), payer_phone=OuterRef("author__phone")
+            )
         )
-        .values_list(
-            "rating",
-            "created_at",
-            "author__phone",
-            "author__date_joined",
-            "shop__owner__phone",
-            "purchases",
-            "written",
-            "upheld",
-            "harsh",
-            "paid_with_owner_number",
-            "owner_uses_author_phone",
-            "shares_delivery",
-        )
+        | Exists(
+            Payout.objects.filter(owner=OuterRef("shop__owner"), phone=OuterRef("author__phone"))
+        ),
+        # Has parcels sent to the owner's phone, or to an address the owner has used.
+        shares_delivery=Exists(
+            Checkout.objects.filter(buyer=author).filter(
+                Q(recipient_phone=owner_phone)
+                | Q(
+                    address_key__in=Checkout.objects.filter(buyer=OuterRef(OuterRef("shop__owner")))
+                    .exclude(address_key="")
+                    .values("address_key")
+                )
+            )
+        ),
+    ).values_list(
+        "rating",
+        "created_at",
+        "author__phone",
+        "author__date_joined",
+        "shop__owner__phone",
+        "purchases",
+        "written",
+        "upheld",
+        "harsh",
+        "paid_with_owner_number",
+        "owner_uses_author_phone",
+        "shares_delivery",
     )
     ratings = []
     for row in rows:
