@@ -88,6 +88,7 @@ from sokoni.payments.models import PaymentIntent
 from sokoni.payments.services.intents import payment_confirm_cash
 from sokoni.payments.states import PaymentMethod, PaymentStatus
 from sokoni.villages.models import Resident
+from sokoni.villages.selectors import home_centre_of
 from sokoni.villages.services import resident_set_centre
 
 SESSION_KEY: Final = "agent_carts"
@@ -226,7 +227,9 @@ def villager_attach_confirm(*, operator: User, centre_id: int, phone: str, code:
             raise AttachCodeExpired(field="code")
         expected = _attach_digest(attach_request, attach_request.code_salt, typed)
         if hmac.compare_digest(attach_request.code_digest, expected):
-            if Resident.objects.filter(user=villager).exists():  # a home found meanwhile
+            # A home found meanwhile: an open centre of an approved village (a closed centre's
+            # former villagers have none, as the lookup says, and may be attached).
+            if home_centre_of(villager) is not None:
                 raise VillagerElsewhere(field="phone")
             AttachRequest.objects.filter(pk=attach_request.pk, status=AttachStatus.PENDING).update(
                 status=AttachStatus.CONFIRMED, closed_at=now

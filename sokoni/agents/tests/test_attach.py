@@ -226,6 +226,22 @@ def test_a_home_found_meanwhile_is_kept(counter, other, grace):
     assert Resident.objects.get(user=grace).centre_id == other.centre.pk
 
 
+def test_a_villager_whose_centre_closed_can_make_another_centre_home(counter, other, grace):
+    """A closed centre is no one's home: its former villagers are asked and attached like
+    anyone without one (their row moves to the new centre)."""
+    # given: Grace was a villager of the other centre, which then closed
+    ask(other, code=222_222)
+    confirm(other, "222222")
+    other.centre.is_active = False
+    other.centre.save(update_fields=["is_active"])
+    ask(counter)
+    # when
+    resident = confirm(counter, "271828")
+    # then
+    assert resident.centre_id == counter.centre.pk
+    assert Resident.objects.get(user=grace).centre_id == counter.centre.pk
+
+
 def test_one_person_gets_at_most_three_codes_an_hour(counter, other, grace):
     # given
     ask(counter)
