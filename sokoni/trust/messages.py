@@ -20,6 +20,7 @@ from functools import partial
 from typing import Final
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -85,6 +86,8 @@ STAFF_READ_COVERS: Final = timedelta(hours=1)
 NOTICE_LOST_AFTER: Final = timedelta(minutes=5)
 # A message older than this gets no late notice (the sweep looks no further back).
 NOTICE_SWEEP_WINDOW: Final = timedelta(days=2)
+# Unread thread sides the sweep looks up together (it takes all of them, a page at a time).
+NOTICE_SWEEP_PAGE: Final = 200
 
 
 def role_in(thread: Thread, user_id: int) -> str | None:
@@ -357,39 +360,64 @@ def message_notices_due(*, now: datetime | None = None) -> int:
     sweep of the clock); return how many notices were queued.
 
     Taken: a message still unread ``NOTICE_LOST_AFTER`` past its notice time, sent in the last
-    ``NOTICE_SWEEP_WINDOW``, whose thread has had no notice to that reader since they last
-    read it (the outbox key of ``message_notice_due``). The first such message of each thread
-    and sender is the one the notice quotes, as its own task would have. Safe beside a late
+    ``NOTICE_SWEEP_WINDOW`` to someone with a password (feature-phone accounts are texted when
+    the message comes), whose thread has had no notice to that reader since they last read it
+    (the outbox key of ``message_notice_due``). The first such message of each thread and
+    sender is the one the notice quotes, as its own task would have. Every unread thread side
+    is looked at, a page at a time (however many were already told), and safe beside a late
     task and a second sweep: the outbox key is unique, so a notice is queued once.
     """
     moment = now or timezone.now()
     due_by = moment - timedelta(minutes=settings.MESSAGE_SMS_NOTICE_MINUTES) - NOTICE_LOST_AFTER
+    no_password = UNUSABLE_PASSWORD_PREFIX  # a feature-phone account's (texted at once)
+    to_seller = Q(sender=F("thread__buyer")) & ~Q(
+        thread__shop__owner__password__startswith=no_password
+    )
+    to_buyer = Q(sender=F("thread__shop__owner")) & ~Q(
+        thread__buyer__password__startswith=no_password
+    )
     unread = (
-        Q(sender=F("thread__buyer"))
+        to_seller
         & (Q(thread__seller_read_at__isnull=True) | Q(thread__seller_read_at__lt=F("created_at")))
     ) | (
-        Q(sender=F("thread__shop__owner"))
+        to_buyer
         & (Q(thread__buyer_read_at__isnull=True) | Q(thread__buyer_read_at__lt=F("created_at")))
     )
-    candidates = (
-        Message.objects.filter(unread, created_at__lte=due_by)
-        .filter(created_at__gt=moment - NOTICE_SWEEP_WINDOW)
-        .select_related("thread__shop__owner", "thread__buyer")
-        .order_by("thread_id", "created_at", "pk")
+    candidates = Message.objects.filter(unread, created_at__lte=due_by).filter(
+        created_at__gt=moment - NOTICE_SWEEP_WINDOW
     )
-    first: dict[tuple[int, int], Message] = {}
-    for message in candidates[:500]:
-        first.setdefault((message.thread_id, message.sender_id), message)
+    sides = list(
+        candidates.order_by("thread_id", "sender_id")
+        .values_list("thread_id", "sender_id")
+        .distinct()
+    )
     queued = 0
-    for message in first.values():
-        recipient, role, read_at = _other_side(message.thread, message.sender_id)
-        if not recipient.has_usable_password():
-            continue  # texted when the message came
-        key = _notice_key(message.thread, role, read_at)
-        if OutboundSms.objects.filter(dedupe_key=key).exists():
-            continue
-        message_notice_due(message_id=message.pk)
-        queued += OutboundSms.objects.filter(dedupe_key=key).exists()
+    for start in range(0, len(sides), NOTICE_SWEEP_PAGE):
+        page = sides[start : start + NOTICE_SWEEP_PAGE]
+        threads = Thread.objects.select_related("shop__owner", "buyer").in_bulk(
+            {thread_id for thread_id, _sender in page}
+        )
+        keys = {}
+        for thread_id, sender_id in page:
+            _recipient, role, read_at = _other_side(threads[thread_id], sender_id)
+            keys[thread_id, sender_id] = _notice_key(threads[thread_id], role, read_at)
+        told = set(
+            OutboundSms.objects.filter(dedupe_key__in=keys.values()).values_list(
+                "dedupe_key", flat=True
+            )
+        )
+        for (thread_id, sender_id), key in keys.items():
+            if key in told:
+                continue
+            message = (
+                candidates.filter(thread_id=thread_id, sender_id=sender_id)
+                .order_by("created_at", "pk")
+                .first()
+            )
+            if message is None:  # read meanwhile
+                continue
+            message_notice_due(message_id=message.pk)
+            queued += OutboundSms.objects.filter(dedupe_key=key).exists()
     return queued
 
 

@@ -24,6 +24,7 @@ from sokoni.orders.tests.factories import (
     run_tasks_at,
     shipped_order,
 )
+from sokoni.trust import messages
 from sokoni.trust.errors import (
     AttachmentInvalid,
     MessageAlreadyReported,
@@ -631,6 +632,26 @@ def test_the_sweep_leaves_read_old_and_feature_phone_messages_alone(tasks):
     # then
     assert said == "queued 0 lost notice(s)"
     assert OutboundSms.objects.count() == 1
+
+
+def test_threads_already_told_do_not_hide_a_lost_notice_behind_them(tasks, monkeypatch):
+    """More unread threads already told than the sweep looks up at once (its page): it goes on
+    to the next page and finds the one whose notice was lost."""
+    # given: three threads told by their own tasks, then one whose task was lost
+    monkeypatch.setattr(messages, "NOTICE_SWEEP_PAGE", 2)
+    start = timezone.now()
+    for _ in range(3):
+        told = ask()
+        with frozen(start + timedelta(minutes=61)):
+            message_notice_due(message_id=told.pk)
+    lost = ask(body="Still there?")
+    tasks.clear()
+    assert OutboundSms.objects.count() == 3
+    # when
+    said = notice_sweep(start + timedelta(minutes=70))
+    # then
+    assert said == "queued 1 lost notice(s)"
+    assert OutboundSms.objects.filter(to=lost.thread.shop.owner.phone, body__contains="Still")
 
 
 # -- races (PostgreSQL) -------------------------------------------------------------------------
