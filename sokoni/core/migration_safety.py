@@ -11,7 +11,11 @@ each statement that would hold such a lock on a table the migration did not crea
   index build under the lock), also when it comes with a new column (Django writes a
   ``PositiveIntegerField``'s ``CHECK (x >= 0)`` into the ``ADD COLUMN``: every row is checked);
 - a column added with a volatile default (``now()``, ``random()``, ...: a rewrite);
-- ``VACUUM FULL``, ``CLUSTER``, ``REINDEX`` without ``CONCURRENTLY``.
+- ``VACUUM FULL``, ``CLUSTER``, ``REINDEX`` without ``CONCURRENTLY``;
+- any ``ALTER TABLE`` of a live table in a migration that also runs a data step (RunPython,
+  RunSQL): a migration is one transaction, so the ALTER's lock is held until the data step
+  ends (a backfill scanning the table queues every reader behind it). The data step goes in
+  a migration of its own.
 
 The safe ways: add the column nullable and backfill in batches; add a CHECK ``NOT VALID`` then
 ``VALIDATE CONSTRAINT`` (a lighter lock); build a unique index CONCURRENTLY first. `make
@@ -64,6 +68,11 @@ RELEASED: Final = frozenset(
         ("orders", "0006_dispute_evidence"),
         ("payments", "0003_fx_rates"),
         ("payments", "0004_payments_and_payouts"),
+        # Each adds a column and fills it in the same transaction (released before that rule).
+        ("catalog", "0004_product_is_listed"),
+        ("catalog", "0007_productimage_colour"),
+        ("orders", "0005_checkout_address_key"),
+        ("villages", "0004_villagephoto_colour"),
     }
 )
 
@@ -78,8 +87,14 @@ class Problem:
         return f"{self.table}: {self.why}: {self.statement[:160]}"
 
 
+# What `sqlmigrate` prints for RunPython and RunSQL's comment of an operation it cannot show.
+_DATA_CHANGE: Final = re.compile(r"^--\s*(Raw Python operation|Raw SQL operation)", re.I | re.M)
+
+
 def problems(statements: Iterable[str]) -> list[Problem]:
     """The statements that would lock readers out of a table that already existed."""
+    statements = list(statements)
+    changes_data = any(_DATA_CHANGE.search(s) for s in statements)
     statements = [s for s in statements if s.strip() and not s.lstrip().startswith("--")]
     created = {m.group(1).lower() for s in statements for m in [_CREATED.search(s)] if m}
     found = []
@@ -94,4 +109,8 @@ def problems(statements: Iterable[str]) -> list[Problem]:
             if rule.search(altered.group(2)) and "NOT VALID" not in statement.upper():
                 found.append(Problem(altered.group(1), why, statement.strip()))
                 break
+        else:
+            if changes_data:
+                why = "holds its lock while the same migration's data step runs"
+                found.append(Problem(altered.group(1), why, statement.strip()))
     return found

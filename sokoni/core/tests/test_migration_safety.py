@@ -49,6 +49,18 @@ def test_safe_statements_pass(sql):
     assert problems([sql]) == []
 
 
+def test_a_data_step_beside_an_alter_of_a_live_table_is_named():
+    """A migration is one transaction: the ALTER's lock lasts until its backfill ends."""
+    statements = [
+        'ALTER TABLE "orders_order" ADD COLUMN "note" text NULL;',
+        "--\n-- Raw Python operation\n--",
+    ]
+    (found,) = problems(statements)
+    assert found.table == "orders_order"
+    assert "data step" in found.why
+    assert problems(statements[:1]) == []
+
+
 def test_a_table_created_in_the_same_migration_may_be_shaped_freely():
     statements = [
         'CREATE TABLE "trust_note" ("id" bigint NOT NULL PRIMARY KEY, "text" text NULL);',

@@ -491,7 +491,7 @@ def test_the_migration_makes_exports_not_yet_booked_due(tasks):
     waiting, delivered = export_order(tasks), export_order(tasks)  # their tasks not run
     Shipment.objects.filter(order=delivered).update(status=ShipmentStatus.DELIVERED)
     Shipment.objects.update(courier_book_due_at=None)
-    migration = importlib.import_module("sokoni.logistics.migrations.0004_sweeps")
+    migration = importlib.import_module("sokoni.logistics.migrations.0005_sweeps_marks")
     # when
     migration.mark_what_is_due(django_apps, None)
     # then

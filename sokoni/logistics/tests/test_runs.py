@@ -722,7 +722,7 @@ def test_the_migration_records_the_days_already_planned(tasks):
     runs_plan(hub=uganda, day=DAY, time_limit_s=LIMIT)
     assert RunLeftover.objects.filter(hub=uganda).exists()
     PlannedDay.objects.all().delete()
-    migration = importlib.import_module("sokoni.logistics.migrations.0004_sweeps")
+    migration = importlib.import_module("sokoni.logistics.migrations.0005_sweeps_marks")
     # when
     migration.mark_what_is_due(django_apps, None)
     migration.mark_what_is_due(django_apps, None)
