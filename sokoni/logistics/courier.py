@@ -286,12 +286,18 @@ def courier_book_request(*, order: Order) -> None:
         raise BookingRefused(
             _("Fix the customs data first: %(problems)s.") % {"problems": "; ".join(problems)}
         )
-    # A new request starts the count again; the sweep books it should its task be lost.
+    # A new request starts the count again; the sweep books it should its task be lost. An
+    # attempt under way (its hold) or a retry already planned stays as it is: it books the
+    # parcel, and a second call to the courier beside it would ask for two bookings.
+    now = timezone.now()
     with transaction.atomic():
-        Shipment.objects.filter(pk=shipment.pk, courier_tracking="").update(
-            courier_book_due_at=timezone.now(), courier_book_attempts=0
+        asked = (
+            Shipment.objects.filter(pk=shipment.pk, courier_tracking="")
+            .exclude(courier_book_due_at__gt=now)
+            .update(courier_book_due_at=now, courier_book_attempts=0)
         )
-        defer(courier_book_task, shipment.pk)
+        if asked:
+            defer(courier_book_task, shipment.pk)
 
 
 # -- the courier's feed ----------------------------------------------------------------------

@@ -349,6 +349,25 @@ def test_the_sweep_leaves_a_refused_booking_for_the_seller(tasks):
     assert tracking_number_valid(Shipment.objects.get(order=order).courier_tracking)
 
 
+def test_asking_again_while_an_attempt_holds_the_parcel_calls_the_courier_no_second_time(tasks):
+    """The seller asks again while an attempt is with the courier (its hold): the request
+    changes nothing and queues nothing, so two bookings are never asked for at once."""
+    # given: the first attempt holds the parcel
+    order = export_order(tasks)
+    tasks.clear()
+    shipment = Shipment.objects.get(order=order)
+    hold = timezone.now() + BOOK_HOLD
+    Shipment.objects.filter(pk=shipment.pk).update(
+        courier_book_due_at=hold, courier_book_attempts=1
+    )
+    # when
+    courier_book_request(order=order)
+    # then
+    shipment.refresh_from_db()
+    assert (shipment.courier_book_due_at, shipment.courier_book_attempts) == (hold, 1)
+    assert not [r for r in tasks.queued if r.task.name == "courier_book_task"]
+
+
 def test_the_sweep_gives_up_after_the_booking_attempts_as_the_task_does(tasks, caplog):
     """A courier that stays unreachable is asked ``BOOK_ATTEMPTS`` times in all, whether the
     retries come from their tasks or, those lost, from the sweep; then the parcel is left for
