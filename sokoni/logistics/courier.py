@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -58,6 +59,8 @@ POLL_ROUNDS: Final = 60
 # A booking or a poll still not done this long after its time has lost its task: the clock's
 # sweep (``couriers_due``) does it.
 LOST_AFTER: Final = timedelta(minutes=5)
+# Parcels one sweep takes at most (the rest at its next turn).
+SWEEP_BATCH: Final = 200
 
 _S = ShipmentStatus
 # What each courier event may move a parcel to: the first the table allows wins. A courier
@@ -261,12 +264,18 @@ def courier_book_due(*, now: datetime | None = None) -> int:
         .exclude(status__in=FINISHED)
         .order_by("pk")
     )
-    due = list(lost.values_list("pk", "courier_book_attempts")[:200])
-    for shipment_id, attempts in due:
+    due = list(lost.values_list("pk", "courier_book_attempts")[:SWEEP_BATCH])
+    return _each_next_step(due, "booking", lambda pk, n: courier_book(shipment_id=pk, attempt=n))
+
+
+def _each_next_step(due: list[tuple[int, int]], what: str, step: Callable[[int, int], Any]) -> int:
+    """Run ``step(shipment id, steps done + 1)`` for each parcel a sweep found; a failure with
+    one is logged and the others are still done. How many were taken."""
+    for shipment_id, done in due:
         try:
-            courier_book(shipment_id=shipment_id, attempt=attempts + 1)
+            step(shipment_id, done + 1)
         except Exception:
-            logger.exception("booking parcel %s failed", shipment_id)
+            logger.exception("%s parcel %s failed", what, shipment_id)
     return len(due)
 
 
@@ -459,10 +468,7 @@ def courier_poll_due(*, now: datetime | None = None) -> int:
         .exclude(status__in=FINISHED)
         .order_by("pk")
     )
-    due = list(lost.values_list("pk", "courier_polls")[:200])
-    for shipment_id, polls in due:
-        try:
-            courier_poll_round(shipment_id=shipment_id, round_number=polls + 1)
-        except Exception:
-            logger.exception("polling parcel %s failed", shipment_id)
-    return len(due)
+    due = list(lost.values_list("pk", "courier_polls")[:SWEEP_BATCH])
+    return _each_next_step(
+        due, "polling", lambda pk, n: courier_poll_round(shipment_id=pk, round_number=n)
+    )

@@ -561,9 +561,7 @@ def runs_plan_due(*, now: dt.datetime | None = None) -> list[PlanResult]:
         due_at = dt.datetime.combine(local.date(), PLAN_AT, tzinfo=local.tzinfo)
         if local < due_at + PLAN_LOST_AFTER:
             continue
-        if PlannedDay.objects.filter(hub=hub, date=local.date()).exists():
-            continue
-        try:
+        try:  # a day that has a plan is left as it is (``keep_a_plan``, before any work)
             result = _plan_day(hub, local.date(), 5.0, keep_a_plan=True)
         except Exception:
             logger.exception("planning hub %s for %s failed", hub.code, local.date())
