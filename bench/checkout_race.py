@@ -51,6 +51,7 @@ from harness import (
     serve_village,
     start_server,
     stop,
+    wait_ready,
 )
 
 DB_NAME = "sokoni_bench_race"
@@ -225,20 +226,6 @@ def checkout_body(product_id: int, n: int) -> dict:
         },
         "payment": {"method": "card", "card_number": CARD_THAT_PAYS},
     }
-
-
-def wait_ready(port: int, token: str, server: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {server.returncode}")
-        try:
-            if request(port, "GET", "/api/v1/me", token).status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit("gunicorn did not answer in time")
 
 
 def warm_up(port: int, tokens: list[str], product_id: int, workers: int) -> None:
@@ -449,7 +436,11 @@ def main() -> int:
         port = free_port()
         log(f"gunicorn: {args.workers} sync workers on {HOST}:{port}, DEBUG off; warming up")
         server = start_server(env, port, args.workers, work / "gunicorn.log", access_log=True)
-        wait_ready(port, tokens[0], server)
+        wait_ready(
+            server,
+            lambda: request(port, "GET", "/api/v1/me", tokens[0]).status == 200,
+            what="gunicorn",
+        )
         warm_up(port, tokens, world["warmup"], args.workers)
         access_log = (work / "gunicorn.log").with_suffix(".access")
 

@@ -26,7 +26,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from harness import HOST, PYTHON, ROOT, free_port, start_server, stop
+from harness import HOST, PYTHON, ROOT, free_port, start_server, stop, url_answers, wait_ready
 
 ST = str(Path(sys.executable).parent / "st")
 VAR = ROOT / "var" / "fuzz"
@@ -60,20 +60,6 @@ def prepare(env: dict[str, str]) -> None:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-
-
-def wait_for(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the server stopped; see {VAR / 'server.log'}")
-        try:
-            with urllib.request.urlopen(url, timeout=30) as response:
-                if response.status == 200:
-                    return
-        except OSError:  # not listening yet (URLError, a reset, a timeout)
-            time.sleep(0.3)
-    raise SystemExit(f"the server did not answer {url} in {seconds:.0f} s")
 
 
 def token(base: str, phone: str) -> str:
@@ -147,7 +133,11 @@ def main() -> int:
     )
     failed: list[str] = []
     try:
-        wait_for(f"{base}/api/v1/openapi.json", server)
+        wait_ready(
+            server,
+            url_answers(f"{base}/api/v1/openapi.json", timeout=30),
+            what=f"the server (see {VAR / 'server.log'})",
+        )
         # Both tokens first: fuzzing POST /auth/token uses up the address's token requests.
         bearers = {user: token(base, USERS[user]) for user in args.users.split(",")}
         for user, bearer in bearers.items():

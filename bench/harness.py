@@ -1,6 +1,6 @@
 """What the benchmarks that start their own server share: a fresh PostgreSQL database, a free
-port, gunicorn started and stopped as a process group, a child step run with Django set up,
-nearest-rank percentiles and the CPU's name.
+port, gunicorn started and stopped as a process group, waiting for a started server to
+answer, a child step run with Django set up, nearest-rank percentiles and the CPU's name.
 
 The scripts run as ``python bench/<name>.py``, so this folder is on ``sys.path``.
 """
@@ -13,6 +13,9 @@ import signal
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,6 +92,35 @@ def stop(server: subprocess.Popen, timeout: float = 30) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+def wait_ready(
+    server: subprocess.Popen, answers: Callable[[], bool], *, seconds: float = 60, what: str
+) -> None:
+    """Ask ``answers()`` until it says yes; SystemExit naming ``what`` if the server stops or
+    does not answer within ``seconds`` (a refused or reset connection is not an answer)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"{what} exited with {server.returncode}")
+        try:
+            if answers():
+                return
+        except OSError:  # not listening yet (URLError, a reset, a timeout)
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"{what} did not answer within {seconds:.0f} s")
+
+
+def url_answers(url: str, timeout: float = 10) -> Callable[[], bool]:
+    """For ``wait_ready``: ``url`` answers 200 (any other status raises HTTPError, an
+    OSError)."""
+
+    def answers() -> bool:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return bool(response.status == 200)
+
+    return answers
 
 
 def run_child(script: str, env: dict[str, str], *args: str) -> None:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import HOST, free_port, start_server, stop
-from slow_network import CHROMIUM, log, page_urls, prepare, wait_ready
+from slow_network import CHROMIUM, log, page_urls, prepare, wait_for_server
 
 LIGHTHOUSE = "lighthouse@12.2.3"
 CATEGORIES = ("performance", "accessibility", "best-practices")
@@ -143,7 +143,7 @@ def main() -> int:
     server = start_server(env, port, args.workers, Path(env["SOKONI_VAR_DIR"]) / "gunicorn.log")
     results: dict[str, Any] = {}
     try:
-        wait_ready(base, server)
+        wait_for_server(base, server)
         for name in args.pages:
             log(f"lighthouse {name} ({urls[name]})")
             results[name] = {"url": urls[name], **summary(lighthouse(base + urls[name], args.runs))}

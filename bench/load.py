@@ -35,9 +35,6 @@ import secrets
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +47,8 @@ from harness import (
     postgres_database,
     run_child,
     stop,
+    url_answers,
+    wait_ready,
 )
 
 DB_NAME = "sokoni_bench_load"
@@ -192,19 +191,17 @@ def serve(env: dict[str, str], port: int, logfile: Path) -> subprocess.Popen[byt
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"make serve-prod exited ({server.returncode}); see {logfile}")
-        try:
-            with urllib.request.urlopen(f"http://{HOST}:{port}/healthz", timeout=10) as answer:
-                if answer.status == 200:
-                    return server
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(1)
-    stop(server, timeout=60)
-    raise SystemExit(f"make serve-prod did not become healthy; see {logfile}")
+    try:
+        wait_ready(
+            server,
+            url_answers(f"http://{HOST}:{port}/healthz", timeout=10),
+            seconds=240,
+            what=f"make serve-prod (see {logfile})",
+        )
+    except SystemExit:
+        stop(server, timeout=60)
+        raise
+    return server
 
 
 def locust(env: dict[str, str], port: int, users: int, seconds: int, work: Path) -> Step:

@@ -37,13 +37,11 @@ import secrets
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness import HOST, PYTHON, ROOT, free_port, start_server, stop
+from harness import HOST, PYTHON, ROOT, free_port, start_server, stop, url_answers, wait_ready
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 LATENCY_MS = 300
@@ -130,17 +128,8 @@ def page_urls(env: dict[str, str]) -> dict[str, Any]:
     return dict(json.loads(out.strip().splitlines()[-1]))
 
 
-def wait_ready(base: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("the server stopped while starting")
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("the server did not answer within 60 s")
+def wait_for_server(base: str, server: subprocess.Popen) -> None:
+    wait_ready(server, url_answers(base + "/healthz", timeout=2), what="the server")
 
 
 @dataclass
@@ -333,7 +322,7 @@ def main() -> int:
     base = f"http://{HOST}:{port}"
     server = start_server(env, port, args.workers, Path(env["SOKONI_VAR_DIR"]) / "gunicorn.log")
     try:
-        wait_ready(base, server)
+        wait_for_server(base, server)
         log(
             f"2G: {LATENCY_MS} ms round trip, {DOWN_BYTES_S * 8 // 1000} kbit/s down, "
             f"{UP_BYTES_S * 8 // 1000} kbit/s up; service workers: {args.service_workers}"

@@ -82,6 +82,7 @@ from harness import (
     serve_village,
     start_server,
     stop,
+    wait_ready,
 )
 
 DB_NAME = "sokoni_bench_ussd"
@@ -510,21 +511,11 @@ def run_sessions(port: int, secret: str, sessions: list[Session], threads: int) 
 # -- the orchestra ----------------------------------------------------------------------------
 
 
-def wait_ready(port: int, secret: str, server: subprocess.Popen, seconds: float = 60) -> None:
-    """Wait for an answer to a USSD hop from a number that is not registered (changes nothing
-    but one session row)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {server.returncode}")
-        try:
-            status, _reply, _hop = hop(port, secret, "ATUid_ready", "+254700910099", "")
-            if status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit("gunicorn did not answer in time")
+def ready(port: int, secret: str) -> bool:
+    """A USSD hop from a number that is not registered answers (it changes nothing but one
+    session row)."""
+    status, _reply, _hop = hop(port, secret, "ATUid_ready", "+254700910099", "")
+    return bool(status == 200)
 
 
 def child(env: dict[str, str], *args: str) -> None:
@@ -713,7 +704,7 @@ def run_one(kind: str, args: argparse.Namespace) -> Outcome:
             f"{warmup} warm-up sessions"
         )
         server = start_server(env, port, args.workers, work / "gunicorn.log")
-        wait_ready(port, secret, server)
+        wait_ready(server, lambda: ready(port, secret), what="gunicorn")
         run_sessions(port, secret, sessions[:warmup], args.concurrency)
         log(
             f"[{kind}] {args.sessions} sessions from {args.concurrency} client threads; "
