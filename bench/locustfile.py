@@ -74,6 +74,34 @@ def signature(body: bytes, secret: str) -> str:
     return f"t={moment},v1={digest.hexdigest()}"
 
 
+def api_call(
+    user: Any,
+    method: str,
+    path: str,
+    name: str,
+    body: Any = None,
+    *,
+    idempotent: bool = False,
+    ok: int | None = None,
+) -> Any:
+    """One API request with ``user``'s token (a fresh Idempotency-Key if ``idempotent``); its
+    JSON, or None after recording a failure for a 4xx/5xx other than ``ok`` (a right answer
+    there, recorded as a success)."""
+    headers = {"Authorization": f"Bearer {user.token}"}
+    if idempotent:
+        headers["Idempotency-Key"] = str(uuid.uuid4())
+    with user.client.request(
+        method, path, json=body, headers=headers, name=name, catch_response=True
+    ) as answer:
+        if ok is not None and answer.status_code == ok:
+            answer.success()
+            return None
+        if answer.status_code >= 400:
+            answer.failure(f"{name}: {answer.status_code} {answer.text[:200]}")
+            return None
+        return answer.json()
+
+
 class Browser(FastHttpUser):
     weight = 70
     wait_time = poisson_pacing(1.0)
@@ -142,16 +170,7 @@ class Buyer(FastHttpUser):
         self.phone = f"+2547018{random.randrange(10**5):05d}"
 
     def api(self, method: str, path: str, name: str, body: Any = None) -> Any:
-        headers = {"Authorization": f"Bearer {self.token}"}
-        if body is not None:
-            headers["Idempotency-Key"] = str(uuid.uuid4())
-        with self.client.request(
-            method, path, json=body, headers=headers, name=name, catch_response=True
-        ) as answer:
-            if answer.status_code >= 400:
-                answer.failure(f"{name}: {answer.status_code} {answer.text[:200]}")
-                return None
-            return answer.json()
+        return api_call(self, method, path, name, body, idempotent=body is not None)
 
     @task
     def checkout_and_callback(self) -> None:
@@ -220,24 +239,12 @@ class Seller(FastHttpUser):
     def on_start(self) -> None:
         self.token = random.choice(WORLD["seller_tokens"])
 
-    def api(self, method: str, path: str, name: str, body: Any = None, ok: int = 0) -> Any:
+    def api(
+        self, method: str, path: str, name: str, body: Any = None, ok: int | None = None
+    ) -> Any:
         """``ok``: one more status that is a right answer here (another session of the same
         seller may ship the order first: the second is refused with 409, as it should be)."""
-        with self.client.request(
-            method,
-            path,
-            json=body,
-            headers={"Authorization": f"Bearer {self.token}"},
-            name=name,
-            catch_response=True,
-        ) as answer:
-            if answer.status_code == ok:
-                answer.success()
-                return None
-            if answer.status_code >= 400:
-                answer.failure(f"{name}: {answer.status_code} {answer.text[:200]}")
-                return None
-            return answer.json()
+        return api_call(self, method, path, name, body, ok=ok)
 
     @task
     def work(self) -> None:
